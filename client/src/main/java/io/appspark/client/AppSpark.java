@@ -1,0 +1,27 @@
+package io.appspark.client;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one call an app makes to use its in-app cluster:
+ *
+ * <pre>{@code
+ * SparkSession spark = AppSpark.sessionBuilder("sales-report").getOrCreate();
+ * }</pre>
+ *
+ * <p>The builder points at the app's cluster and carries the configuration the cluster expects of
+ * its drivers; the app may add its own settings before {@code getOrCreate()}.
+ */
+public final class AppSpark {
+  private AppSpark() {}
+
+  public static SparkSession.Builder sessionBuilder(String appName) {
+    return sessionBuilder(ClusterLocator.fromSystem().locate(), appName);
+  }
+
+  public static SparkSession.Builder sessionBuilder(ClusterConnection cluster, String appName) {
+    SparkSession.Builder builder = SparkSession.builder().master(cluster.masterUrl()).appName(appName);
+    cluster.sparkConf().forEach(builder::config);
+    return builder;
+  }
+}

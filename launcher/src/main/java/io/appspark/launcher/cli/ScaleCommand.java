@@ -1,0 +1,77 @@
+package io.appspark.launcher.cli;
+
+import io.appspark.launcher.Await;
+import io.appspark.launcher.ExitCode;
+import io.appspark.launcher.Progress;
+import io.appspark.launcher.local.ClusterState;
+import io.appspark.launcher.local.RunningCluster;
+import io.appspark.launcher.local.StateFiles;
+import io.appspark.launcher.spark.MasterClient;
+import io.appspark.launcher.spark.MasterState;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "scale",
+    description = {
+      "Set the number of workers.",
+      "New workers register with the master; retired ones are decommissioned first (idle ones",
+      "chosen first), so running work is not lost."
+    })
+final class ScaleCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Mixin ClusterNameOption name;
+
+  @Parameters(paramLabel = "N", description = "Number of workers, from 0 to the spec's workers.max.")
+  int workers;
+
+  @Option(names = "--no-wait", description = "Return at once instead of waiting for the workers to register or retire.")
+  boolean noWait;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(names = "--json", description = "Print the cluster's state as JSON when done.")
+  boolean json;
+
+  ScaleCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    String clusterName = name.resolve(context);
+    RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
+    ClusterState state = running.control().scale(workers);
+    if (!noWait) {
+      Progress progress = Progress.console(context.err());
+      MasterClient master = new MasterClient(state.masterWebUrl());
+      state =
+          Await.until(
+              workers + " worker(s) alive in cluster '" + clusterName + "'",
+              Duration.ofSeconds(timeoutSeconds),
+              progress,
+              () -> converged(running, master));
+      progress.done(workers + " worker(s) alive");
+    }
+    context.out().println(json ? StateFiles.toJson(state) : "cluster '" + clusterName + "' has " + state.workers().size() + " worker(s)");
+    return ExitCode.OK.code();
+  }
+
+  private Optional<ClusterState> converged(RunningCluster running, MasterClient master) {
+    ClusterState now = running.control().state();
+    Optional<MasterState> seen = master.state();
+    boolean done =
+        now.workers().size() == workers
+            && now.workers().stream().noneMatch(ClusterState.WorkerProcess::retiring)
+            && seen.map(m -> now.workers().stream().allMatch(w -> m.workerOnPort(w.rpcPort()).map(MasterState.Worker::isAlive).orElse(false))).orElse(false)
+            && seen.map(m -> m.aliveWorkers().size() == workers).orElse(false);
+    return done ? Optional.of(now) : Optional.empty();
+  }
+}

@@ -1,0 +1,45 @@
+package io.appspark.launcher.cli;
+
+import io.appspark.launcher.ExitCode;
+import io.appspark.launcher.LauncherException;
+import io.appspark.launcher.spec.ClusterSpec;
+import io.appspark.launcher.spec.SpecOverrides;
+import io.appspark.launcher.spec.SpecReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options that describe a cluster: a spec file and the flags that override it. */
+final class SpecOptions {
+  @Option(names = {"-f", "--file"}, paramLabel = "SPEC.yaml", description = "Cluster spec (YAML); see README for its fields.")
+  Path file;
+
+  @Option(names = "--name", description = "Cluster name (default: the spec's, else $APPSPARK_CLUSTER, else 'appspark').")
+  String name;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Workers to start with (the spec's workers.initial).")
+  Integer workers;
+
+  ClusterSpec load(String defaultName) {
+    String text = "";
+    String source = "defaults";
+    if (file != null) {
+      source = file.toString();
+      try {
+        text = Files.readString(file);
+      } catch (NoSuchFileException e) {
+        throw new LauncherException(ExitCode.USAGE, "--file: no such file: " + file);
+      } catch (IOException e) {
+        throw new LauncherException(ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    Optional<String> nameOverride = Optional.ofNullable(name);
+    if (nameOverride.isEmpty() && file == null) {
+      nameOverride = Optional.of(defaultName);
+    }
+    return SpecReader.read(text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers)));
+  }
+}

@@ -1,0 +1,46 @@
+package io.appspark.launcher.cli;
+
+import io.appspark.client.ClusterConnection;
+import io.appspark.client.ClusterLocator;
+import io.appspark.launcher.local.DriverLauncher;
+import io.appspark.launcher.local.RunningCluster;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "submit",
+    description = {"Run an app's main class as a Spark driver on a running cluster.", "Exits with the driver's exit code."})
+final class SubmitCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Mixin ClusterNameOption name;
+
+  @Option(names = "--class", required = true, paramLabel = "MAIN", description = "The app's main class.")
+  String mainClass;
+
+  @Option(names = "--driver-memory", defaultValue = "1g", description = "Driver heap (default: ${DEFAULT-VALUE}).")
+  String driverMemory;
+
+  @Parameters(index = "0", paramLabel = "APP.jar", description = "The app's jar (with its own dependencies, not Spark's).")
+  Path appJar;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the app.")
+  List<String> args = List.of();
+
+  SubmitCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    String clusterName = name.resolve(context);
+    RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
+    ClusterConnection connection = new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
+    return new DriverLauncher(context.installation()).run(running.layout(), connection, mainClass, appJar, args, driverMemory);
+  }
+}

@@ -1,0 +1,127 @@
+package io.appspark.launcher.cli;
+
+import io.appspark.launcher.Await;
+import io.appspark.launcher.ExitCode;
+import io.appspark.launcher.LauncherException;
+import io.appspark.launcher.Progress;
+import io.appspark.launcher.local.ClusterLayout;
+import io.appspark.launcher.local.ClusterState;
+import io.appspark.launcher.local.StateFiles;
+import io.appspark.launcher.spec.ClusterSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "up",
+    description = {
+      "Start an in-app cluster (a Spark master and workers) here.",
+      "Runs in the foreground until Ctrl-C or `appspark down`; with --detach it returns once the cluster is ready."
+    })
+final class UpCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Mixin SpecOptions specOptions;
+
+  @Option(names = {"-d", "--detach"}, description = "Run the cluster in the background and return once it is ready.")
+  boolean detach;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to wait for the cluster to be ready (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(names = "--json", description = "Print the ready cluster's state as JSON.")
+  boolean json;
+
+  UpCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    ClusterSpec spec = specOptions.load(context.defaultCluster());
+    ClusterLayout layout = context.layout(spec.name());
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    Progress progress = Progress.console(context.err());
+    if (detach) {
+      return detached(spec, layout, timeout, progress);
+    }
+    return Supervisor.runUntilStopped(spec, layout, context.installation(), timeout, progress, cluster -> report(cluster.state()));
+  }
+
+  private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress) throws IOException {
+    Files.createDirectories(layout.logs());
+    new StateFiles(layout).read().filter(s -> ProcessHandle.of(s.supervisorPid()).isPresent()).ifPresent(s -> {
+      throw new LauncherException(ExitCode.USAGE, "--name: a cluster named '" + spec.name() + "' is already running; stop it with ./appspark down --name " + spec.name());
+    });
+    Files.deleteIfExists(layout.stateFile());
+    Process supervisor =
+        new ProcessBuilder(supervisorCommand(spec))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.supervisorLog().toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    ClusterState ready =
+        Await.until(
+            "cluster '" + spec.name() + "' to be ready (supervisor pid " + supervisor.pid() + ")",
+            timeout.plusSeconds(10),
+            progress,
+            () -> {
+              if (!supervisor.isAlive()) {
+                throw new LauncherException(ExitCode.FAILED, "cluster '" + spec.name() + "' failed to start:\n" + tail(layout));
+              }
+              return new StateFiles(layout).read().filter(s -> s.phase() == ClusterState.Phase.READY && s.controlPort() > 0);
+            });
+    report(ready);
+    return ExitCode.OK.code();
+  }
+
+  private List<String> supervisorCommand(ClusterSpec spec) {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid");
+    }
+    cmd.add(context.installation().java().toString());
+    cmd.add("-Dappspark.home=" + context.installation().home());
+    cmd.add("-Dappspark.log.level=info");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.add("up");
+    cmd.add("--name=" + spec.name());
+    cmd.add("--timeout=" + timeoutSeconds);
+    if (specOptions.file != null) {
+      cmd.add("--file=" + specOptions.file.toAbsolutePath());
+    }
+    if (specOptions.workers != null) {
+      cmd.add("--workers=" + specOptions.workers);
+    }
+    return cmd;
+  }
+
+  private void report(ClusterState state) {
+    if (json) {
+      context.out().println(StateFiles.toJson(state));
+      return;
+    }
+    context.out().printf(
+        "cluster '%s' is up: master %s, %d worker(s), Spark UI %s%n",
+        state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
+    context.out().println(detach ? "stop it with: ./appspark down --name " + state.name() : "Ctrl-C or ./appspark down --name " + state.name() + " stops it");
+    context.out().flush();
+  }
+
+  private static String tail(ClusterLayout layout) {
+    try {
+      List<String> lines = Files.readAllLines(layout.supervisorLog());
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + layout.supervisorLog() + ")";
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.appspark.launcher.local;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * What a running local cluster's supervisor records in {@code cluster.json}, so that other shells
+ * ({@code status}, {@code scale}, {@code down}) and the autoscaler find its processes.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ClusterState(
+    String name,
+    Phase phase,
+    long supervisorPid,
+    long masterPid,
+    String masterUrl,
+    String masterWebUrl,
+    int controlPort,
+    int targetWorkers,
+    List<WorkerProcess> workers) {
+
+  public ClusterState {
+    workers = workers == null ? List.of() : List.copyOf(workers);
+  }
+
+  public enum Phase {
+    STARTING,
+    READY,
+    STOPPING,
+    FAILED
+  }
+
+  /** One worker process: its ordinal (worker-N), pid, RPC port, and whether it is retiring. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WorkerProcess(int ordinal, long pid, int rpcPort, boolean retiring) {
+    public String id() {
+      return "worker-" + ordinal;
+    }
+
+    public WorkerProcess retire() {
+      return new WorkerProcess(ordinal, pid, rpcPort, true);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.appspark.launcher.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starting and stopping the processes of a local cluster. */
+public final class Processes {
+  private Processes() {}
+
+  public static Process start(JvmCommand command) {
+    try {
+      Files.createDirectories(command.logFile().getParent());
+      Files.createDirectories(command.workingDirectory());
+      ProcessBuilder builder = new ProcessBuilder(command.command());
+      builder.environment().putAll(command.environment());
+      builder.directory(command.workingDirectory().toFile());
+      builder.redirectErrorStream(true);
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(command.logFile().toFile()));
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command.command().get(0), e);
+    }
+  }
+
+  /** Sends SIGPWR: a Spark worker started with decommissioning enabled retires gracefully. */
+  public static void decommission(long pid) {
+    signal(pid, "PWR");
+  }
+
+  /**
+   * Stops a process and whatever it started: SIGTERM, then SIGKILL after {@code grace}. Spark's
+   * shutdown hooks get the grace period to stop executors and clean up.
+   */
+  public static void stop(ProcessHandle process, Duration grace) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroy();
+    awaitExit(process, grace);
+    descendants.forEach(ProcessHandle::destroy);
+    descendants.forEach(d -> awaitExit(d, grace));
+  }
+
+  private static void awaitExit(ProcessHandle process, Duration grace) {
+    try {
+      process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      process.destroyForcibly();
+    } catch (java.util.concurrent.ExecutionException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static void signal(long pid, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -s " + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal process " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

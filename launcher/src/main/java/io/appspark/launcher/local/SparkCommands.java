@@ -1,0 +1,112 @@
+package io.appspark.launcher.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command lines for the processes of a local cluster. Pure: the same inputs give the same
+ * commands, so they are tested without starting anything.
+ */
+public final class SparkCommands {
+  /** The module openings Spark needs on Java 17+. */
+  static final List<String> JAVA_MODULE_OPTIONS =
+      List.of(
+          "java.base/java.lang",
+          "java.base/java.lang.invoke",
+          "java.base/java.lang.reflect",
+          "java.base/java.io",
+          "java.base/java.net",
+          "java.base/java.nio",
+          "java.base/java.util",
+          "java.base/java.util.concurrent",
+          "java.base/java.util.concurrent.atomic",
+          "java.base/jdk.internal.ref",
+          "java.base/sun.nio.ch",
+          "java.base/sun.nio.cs",
+          "java.base/sun.security.action",
+          "java.base/sun.util.calendar");
+  static final String DAEMON_HEAP = "512m";
+
+  private final Installation installation;
+  private final ClusterLayout layout;
+  private final String clusterName;
+  private final long supervisorPid;
+
+  public SparkCommands(Installation installation, ClusterLayout layout, String clusterName, long supervisorPid) {
+    this.installation = installation;
+    this.layout = layout;
+    this.clusterName = clusterName;
+    this.supervisorPid = supervisorPid;
+  }
+
+  public JvmCommand master(int rpcPort, int webUiPort) {
+    List<String> cmd = jvm(DAEMON_HEAP);
+    cmd.addAll(
+        List.of(
+            "org.apache.spark.deploy.master.Master",
+            "--host", "127.0.0.1",
+            "--port", Integer.toString(rpcPort),
+            "--webui-port", Integer.toString(webUiPort),
+            "--properties-file", layout.confDir().resolve("spark-defaults.conf").toString()));
+    return new JvmCommand(cmd, sparkEnv(), layout.root(), layout.logs().resolve("master.log"));
+  }
+
+  public JvmCommand worker(int ordinal, int rpcPort, String masterUrl, int cores, String memory) {
+    Path workDir = layout.workerDir(ordinal);
+    List<String> cmd = jvm(DAEMON_HEAP);
+    cmd.addAll(
+        List.of(
+            "org.apache.spark.deploy.worker.Worker",
+            "--host", "127.0.0.1",
+            "--port", Integer.toString(rpcPort),
+            "--webui-port", "0",
+            "--cores", Integer.toString(cores),
+            "--memory", memory,
+            "--work-dir", workDir.toString(),
+            "--properties-file", layout.confDir().resolve("spark-defaults.conf").toString(),
+            masterUrl));
+    return new JvmCommand(cmd, sparkEnv(), workDir, layout.logs().resolve("worker-" + ordinal + ".log"));
+  }
+
+  /**
+   * A driver: the app's main class started through Spark's own submit path in client mode, so the
+   * app's jar reaches the executors.
+   */
+  public JvmCommand driver(String mainClass, Path appJar, List<String> appArgs, String masterUrl, Map<String, String> driverConf, String driverMemory, Path logFile) {
+    List<String> cmd = jvm(driverMemory);
+    cmd.add("org.apache.spark.deploy.SparkSubmit");
+    cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
+    driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+    cmd.add(appJar.toString());
+    cmd.addAll(appArgs);
+    return new JvmCommand(cmd, sparkEnv(), layout.root(), logFile);
+  }
+
+  private List<String> jvm(String heap) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(installation.java().toString());
+    cmd.add("-Xmx" + heap);
+    cmd.add("-XX:+UseParallelGC");
+    cmd.add("-Djava.io.tmpdir=" + layout.tmp());
+    cmd.add("-Dappspark.cluster=" + clusterName);
+    cmd.add("-javaagent:" + installation.parentWatchJar() + "=" + supervisorPid);
+    for (String opening : JAVA_MODULE_OPTIONS) {
+      cmd.add("--add-opens=" + opening + "=ALL-UNNAMED");
+    }
+    cmd.add("-cp");
+    cmd.add(layout.confDir() + "/:" + installation.sparkJars() + "/*");
+    return cmd;
+  }
+
+  private Map<String, String> sparkEnv() {
+    return Map.of(
+        "SPARK_HOME", installation.sparkHome().toString(),
+        "SPARK_CONF_DIR", layout.confDir().toString(),
+        "SPARK_SCALA_VERSION", "2.13",
+        "JAVA_HOME", installation.javaHome().toString(),
+        "SPARK_LOG_DIR", layout.logs().toString(),
+        "SPARK_LOCAL_IP", "127.0.0.1");
+  }
+}

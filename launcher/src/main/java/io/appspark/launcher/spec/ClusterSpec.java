@@ -1,0 +1,20 @@
+package io.appspark.launcher.spec;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-app cluster as the app asks for it. Immutable, and valid by construction when it comes
+ * from {@link SpecReader}: everything downstream may trust it.
+ */
+public record ClusterSpec(String name, WorkerPool workers, Map<String, String> sparkConf) {
+  public static final String DEFAULT_NAME = "appspark";
+
+  public ClusterSpec {
+    sparkConf = java.util.Collections.unmodifiableMap(new TreeMap<>(sparkConf));
+  }
+
+  public ClusterSpec withInitialWorkers(int initial) {
+    return new ClusterSpec(name, workers.withInitial(initial), sparkConf);
+  }
+}

@@ -1,0 +1,224 @@
+package io.appspark.launcher.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.appspark.launcher.spec.InvalidSpecException.SpecProblem;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Turns spec text (YAML) plus command-line overrides into a valid {@link ClusterSpec}, or throws
+ * {@link InvalidSpecException} listing every problem at once. Pure: reads no file, no environment.
+ *
+ * <pre>
+ * name: my-app                # DNS label, at most 40 characters
+ * workers:
+ *   min: 1                    # 0..max
+ *   max: 4                    # 1..64
+ *   initial: 2                # min..max
+ *   cores: 1                  # 1..64, each worker
+ *   memory: 1g                # 512m..256g, each worker
+ * sparkConf:                  # extra Spark settings for the cluster's drivers and daemons
+ *   spark.sql.shuffle.partitions: "8"
+ * </pre>
+ */
+public final class SpecReader {
+  static final int MAX_NAME_LENGTH = 40;
+  static final int MAX_WORKERS = 64;
+  static final int MAX_CORES = 64;
+  static final int MIN_MEMORY_MB = 512;
+  static final int MAX_MEMORY_MB = 256 * 1024;
+  static final int DEFAULT_MAX = 4;
+  static final int DEFAULT_INITIAL = 2;
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+  private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf");
+  private static final Set<String> WORKER_FIELDS = Set.of("min", "max", "initial", "cores", "memory");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final List<SpecProblem> problems = new ArrayList<>();
+  private final String source;
+
+  private SpecReader(String source) {
+    this.source = source;
+  }
+
+  /** Reads a spec; {@code source} names where the text came from, for error messages. */
+  public static ClusterSpec read(String yaml, String source, SpecOverrides overrides) {
+    return new SpecReader(source).parse(yaml, overrides);
+  }
+
+  public static ClusterSpec defaults(SpecOverrides overrides) {
+    return read("", "defaults", overrides);
+  }
+
+  private ClusterSpec parse(String yaml, SpecOverrides overrides) {
+    JsonNode root = parseYaml(yaml);
+    checkKnownFields(root, "", TOP_FIELDS);
+    JsonNode given = root.path("workers");
+    if (!given.isMissingNode() && !given.isObject()) {
+      problem("workers", "must be a mapping with " + String.join(", ", sorted(WORKER_FIELDS)));
+    }
+    JsonNode w = given.isObject() ? given : MissingNode.getInstance();
+    checkKnownFields(w, "workers.", WORKER_FIELDS);
+
+    String name = overrides.name().orElseGet(() -> text(root, "name").orElse(ClusterSpec.DEFAULT_NAME));
+    checkName(name, overrides.name().isPresent() ? "--name" : "name");
+
+    Optional<Integer> initialOverride = overrides.workers();
+    int initial = initialOverride.orElseGet(() -> integer(w, "workers.initial").orElse(DEFAULT_INITIAL));
+    String initialField = initialOverride.isPresent() ? "--workers" : "workers.initial";
+    Optional<Integer> maxGiven = integer(w, "workers.max");
+    Optional<Integer> minGiven = integer(w, "workers.min");
+    int max = maxGiven.orElse(Math.min(MAX_WORKERS, Math.max(DEFAULT_MAX, initial)));
+    int min = minGiven.orElse(Math.min(1, initial));
+    int cores = integer(w, "workers.cores").orElse(1);
+    int memoryMb = memory(w).orElse(1024);
+
+    range("workers.max", max, 1, MAX_WORKERS);
+    range("workers.min", min, 0, MAX_WORKERS);
+    range("workers.cores", cores, 1, MAX_CORES);
+    if (min > max) {
+      problem("workers.min", "must be at most workers.max (" + max + "); got " + min);
+    }
+    if (initial < min || initial > max) {
+      problem(initialField, "must be between workers.min (" + min + ") and workers.max (" + max + "); got " + initial);
+    }
+    Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
+
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(source, problems);
+    }
+    return new ClusterSpec(name, new WorkerPool(min, max, initial, cores, memoryMb), sparkConf);
+  }
+
+  private JsonNode parseYaml(String yaml) {
+    if (yaml.isBlank()) {
+      return YAML.createObjectNode();
+    }
+    try {
+      JsonNode node = YAML.readTree(yaml);
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return YAML.createObjectNode();
+      }
+      if (!node.isObject()) {
+        throw new InvalidSpecException(
+            source, List.of(new SpecProblem("(document)", "must be a mapping with " + String.join(", ", sorted(TOP_FIELDS)))));
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new InvalidSpecException(
+          source, List.of(new SpecProblem("(document)", "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+    }
+  }
+
+  private void checkKnownFields(JsonNode node, String prefix, Set<String> allowed) {
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!allowed.contains(field)) {
+        problem(prefix + field, "unknown field; allowed: " + String.join(", ", sorted(allowed)));
+      }
+    }
+  }
+
+  private void checkName(String name, String field) {
+    if (name.length() > MAX_NAME_LENGTH || !DNS_LABEL.matcher(name).matches()) {
+      problem(
+          field,
+          "must be a DNS label of at most "
+              + MAX_NAME_LENGTH
+              + " characters (lower-case letters, digits and '-', starting with a letter); got '"
+              + name
+              + "'");
+    }
+  }
+
+  private Optional<String> text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      problem(field, "must be a string; got " + value);
+      return Optional.empty();
+    }
+    return Optional.of(value.asText());
+  }
+
+  private Optional<Integer> integer(JsonNode node, String path) {
+    JsonNode value = node.path(path.substring(path.lastIndexOf('.') + 1));
+    if (value.isMissingNode() || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+      problem(path, "must be a whole number; got " + value);
+      return Optional.empty();
+    }
+    return Optional.of(value.asInt());
+  }
+
+  private Optional<Integer> memory(JsonNode workers) {
+    JsonNode value = workers.path("memory");
+    if (value.isMissingNode() || value.isNull()) {
+      return Optional.empty();
+    }
+    Optional<Integer> mb = MemorySize.parseMb(value.asText());
+    if (mb.isEmpty() || mb.get() < MIN_MEMORY_MB || mb.get() > MAX_MEMORY_MB) {
+      problem("workers.memory", "must be a size from 512m to 256g, written like 512m or 2g; got " + value);
+      return Optional.empty();
+    }
+    return mb;
+  }
+
+  private void range(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      problem(field, "must be from " + min + " to " + max + "; got " + value);
+    }
+  }
+
+  private Map<String, String> sparkConf(JsonNode node) {
+    Map<String, String> conf = new TreeMap<>();
+    if (node.isMissingNode() || node.isNull()) {
+      return conf;
+    }
+    if (!node.isObject()) {
+      problem("sparkConf", "must be a mapping of spark.* keys to values");
+      return conf;
+    }
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              String key = e.getKey();
+              if (!key.startsWith("spark.")) {
+                problem("sparkConf." + key, "Spark settings start with 'spark.'");
+              } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problem("sparkConf." + key, "must be a single value (quote it as a string)");
+              } else {
+                conf.put(key, e.getValue().asText());
+              }
+            });
+    return conf;
+  }
+
+  private void problem(String field, String message) {
+    problems.add(new SpecProblem(field, message));
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+}
