@@ -6,6 +6,7 @@ import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.Progress;
 import io.appspark.launcher.local.ClusterLayout;
 import io.appspark.launcher.local.ClusterState;
+import io.appspark.launcher.local.Installation;
 import io.appspark.launcher.local.StateFiles;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.io.IOException;
@@ -87,7 +88,8 @@ final class UpCommand implements Callable<Integer> {
       cmd.add("/usr/bin/setsid");
     }
     cmd.add(context.installation().java().toString());
-    cmd.add("-Dappspark.home=" + context.installation().home());
+    cmd.add("-D" + Installation.HOME_PROPERTY + "=" + context.installation().home());
+    cmd.add("-D" + Installation.JARS_PROPERTY + "=" + context.installation().parentWatchJar().getParent());
     cmd.add("-Dappspark.log.level=info");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -10,8 +10,27 @@ import java.nio.file.Path;
  */
 public record Installation(Path home, Path sparkHome, Path parentWatchJar, Path examplesJar, Path javaHome) {
   public static final String HOME_PROPERTY = "appspark.home";
+  public static final String JARS_PROPERTY = "appspark.jars";
 
-  public static Installation at(Path home, Path javaHome) {
+  /**
+   * The installation in a source tree: Spark home and jars where the Maven build leaves them.
+   *
+   * @param jars a directory holding {@code appspark-parent-watch.jar} and {@code
+   *     appspark-examples.jar}; {@code ./appspark} passes a private copy, so that a rebuild never
+   *     changes the jars under a running cluster
+   */
+  public static Installation at(Path home, Path jars, Path javaHome) {
+    Path root = home.toAbsolutePath().normalize();
+    return new Installation(
+        root,
+        root.resolve("spark-dist/target/spark-home"),
+        jars.resolve("appspark-parent-watch.jar"),
+        jars.resolve("appspark-examples.jar"),
+        javaHome);
+  }
+
+  /** The jars straight from the build's target directories (tests, development). */
+  public static Installation inSourceTree(Path home, Path javaHome) {
     Path root = home.toAbsolutePath().normalize();
     return new Installation(
         root,
@@ -21,14 +40,18 @@ public record Installation(Path home, Path sparkHome, Path parentWatchJar, Path 
         javaHome);
   }
 
-  /** From the {@code appspark.home} system property and the running JVM. */
+  /** From the {@code appspark.home} and {@code appspark.jars} system properties. */
   public static Installation fromSystem() {
     String home = System.getProperty(HOME_PROPERTY);
     if (home == null || home.isBlank()) {
       throw new IllegalStateException(
           "the system property " + HOME_PROPERTY + " is not set: run appspark through ./appspark");
     }
-    return at(Path.of(home), Path.of(System.getProperty("java.home")));
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    String jars = System.getProperty(JARS_PROPERTY);
+    return jars == null || jars.isBlank()
+        ? inSourceTree(Path.of(home), javaHome)
+        : at(Path.of(home), Path.of(jars), javaHome);
   }
 
   public Path sparkJars() {
