@@ -291,9 +291,7 @@ public final class LocalCluster implements AutoCloseable {
       if (!w.retiring()) {
         continue;
       }
-      boolean drained =
-          lastSeen != null
-              && lastSeen.workerOnPort(w.rpcPort()).map(s -> !s.isAlive() && s.coresUsed() == 0).orElse(true);
+      boolean drained = isDrained(w, workerProcesses.get(w.ordinal()));
       boolean overdue = System.nanoTime() - retiringSince.get(w.ordinal()) > RETIRE_TIMEOUT.toNanos();
       if (drained || overdue) {
         LOG.info("{} {} {}; stopping it", marker, w.id(), drained ? "drained" : "did not drain in " + RETIRE_TIMEOUT.toSeconds() + "s");
@@ -303,6 +301,16 @@ public final class LocalCluster implements AutoCloseable {
         Processes.stop(p.toHandle(), STOP_GRACE);
       }
     }
+  }
+
+  /**
+   * A retiring worker is drained once the master no longer offers it (decommissioned) and its
+   * executors, which are its child processes, have exited. The master's {@code coresused} is no
+   * guide here: it still counts a decommissioned worker's executor after that executor exits.
+   */
+  private boolean isDrained(WorkerProcess worker, Process process) {
+    boolean offered = lastSeen != null && lastSeen.workerOnPort(worker.rpcPort()).map(MasterState.Worker::isAlive).orElse(false);
+    return !offered && process.children().findAny().isEmpty();
   }
 
   private void reapExitedWorkers() {
