@@ -1,5 +1,6 @@
 package io.appspark.client;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -10,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  *
  * <p>The builder points at the app's cluster and carries the configuration the cluster expects of
- * its drivers; the app may add its own settings before {@code getOrCreate()}.
+ * its drivers. Settings the driver already has (from {@code spark-submit --conf} or {@code spark.*}
+ * system properties) win over the cluster's; the app may add its own before {@code getOrCreate()}.
  */
 public final class AppSpark {
   private AppSpark() {}
@@ -20,8 +22,14 @@ public final class AppSpark {
   }
 
   public static SparkSession.Builder sessionBuilder(ClusterConnection cluster, String appName) {
+    SparkConf given = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().master(cluster.masterUrl()).appName(appName);
-    cluster.sparkConf().forEach(builder::config);
+    cluster.sparkConf().forEach(
+        (key, value) -> {
+          if (!given.contains(key)) {
+            builder.config(key, value);
+          }
+        });
     return builder;
   }
 }

@@ -26,6 +26,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--driver-memory", defaultValue = "1g", description = "Driver heap (default: ${DEFAULT-VALUE}).")
   String driverMemory;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting for this driver; repeatable. Wins over the cluster's driver settings.")
+  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
   @Parameters(index = "0", paramLabel = "APP.jar", description = "The app's jar (with its own dependencies, not Spark's).")
   Path appJar;
 
@@ -40,7 +43,10 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     String clusterName = name.resolve(context);
     RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
-    ClusterConnection connection = new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
-    return new DriverLauncher(context.installation()).run(running.layout(), connection, mainClass, appJar, args, driverMemory);
+    ClusterConnection cluster = new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
+    java.util.Map<String, String> driverConf = new java.util.TreeMap<>(cluster.sparkConf());
+    driverConf.putAll(conf);
+    ClusterConnection withConf = new ClusterConnection(cluster.name(), cluster.masterUrl(), cluster.masterWebUrl(), driverConf);
+    return new DriverLauncher(context.installation()).run(running.layout(), withConf, mainClass, appJar, args, driverMemory);
   }
 }
