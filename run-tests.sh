@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs all of appspark's tests, installing what they need first (idempotently): the Maven build
+# with unit tests (*Test) and integration tests against real Spark processes (*IT), then the
+# nss-wrapper checks under an arbitrary UID. Prints a closing line "N passed, M failed".
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+
+need_apt=()
+command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
+command -v setpriv >/dev/null || need_apt+=(util-linux)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+suites=0
+failed=()
+run_suite() { # name, command...
+  local name=$1; shift
+  echo "=== $name" >&2
+  suites=$((suites + 1))
+  if "$@"; then echo "=== $name: ok" >&2; else echo "=== $name: FAILED" >&2; failed+=("$name"); fi
+}
+
+run_suite "maven: unit and integration tests" ./mvnw -ntp verify
+run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
+
+echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}" >&2; exit 1; }
