@@ -23,13 +23,16 @@ public final class AppSpark {
 
   public static SparkSession.Builder sessionBuilder(ClusterConnection cluster, String appName) {
     SparkConf given = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().master(cluster.masterUrl()).appName(appName);
-    cluster.sparkConf().forEach(
-        (key, value) -> {
-          if (!given.contains(key)) {
-            builder.config(key, value);
-          }
-        });
+    SparkSession.Builder builder =
+        SparkSession.builder().master(cluster.masterUrl()).appName(appName);
+    cluster
+        .sparkConf()
+        .forEach(
+            (key, value) -> {
+              if (!given.contains(key)) {
+                builder.config(key, value);
+              }
+            });
     return builder;
   }
 }

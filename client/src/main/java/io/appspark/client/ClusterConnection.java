@@ -8,8 +8,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * What a Spark driver needs to attach to an in-app cluster: its master URL, its UI address, and
- * the Spark configuration the cluster expects of its drivers (decommissioning, dynamic allocation,
+ * What a Spark driver needs to attach to an in-app cluster: its master URL, its UI address, and the
+ * Spark configuration the cluster expects of its drivers (decommissioning, dynamic allocation,
  * metrics the autoscaler reads).
  *
  * <p>Written by the launcher as {@code connection.properties} in the cluster's directory; read by
@@ -45,15 +45,20 @@ public record ClusterConnection(
       }
     }
     return new ClusterConnection(
-        required(p, NAME, source), required(p, MASTER_URL, source),
-        required(p, MASTER_WEB_URL, source), conf);
+        required(p, NAME, source),
+        required(p, MASTER_URL, source),
+        required(p, MASTER_WEB_URL, source),
+        conf);
   }
 
   private static String required(Properties p, String key, String source) {
     String value = p.getProperty(key);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(
-          source + " lacks '" + key + "': the file is damaged; restart the cluster with ./appspark up");
+          source
+              + " lacks '"
+              + key
+              + "': the file is damaged; restart the cluster with ./appspark up");
     }
     return value;
   }

@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Finds the app's in-app cluster. On Kubernetes (and under {@code appspark submit}) the
- * environment says where the master is; locally the cluster is found by name in the {@link
- * StateDirectory}.
+ * Finds the app's in-app cluster. On Kubernetes (and under {@code appspark submit}) the environment
+ * says where the master is; locally the cluster is found by name in the {@link StateDirectory}.
  */
 public final class ClusterLocator {
   public static final String MASTER_URL_ENV = "APPSPARK_MASTER_URL";

@@ -34,7 +34,12 @@ class ClusterLocatorTest {
 
   @Test
   void theEnvironmentWinsOverLocalState() {
-    var env = Map.of(ClusterLocator.MASTER_URL_ENV, "spark://master:7077", ClusterLocator.CLUSTER_ENV, "shop");
+    var env =
+        Map.of(
+            ClusterLocator.MASTER_URL_ENV,
+            "spark://master:7077",
+            ClusterLocator.CLUSTER_ENV,
+            "shop");
     var found = new ClusterLocator(env, new StateDirectory(dir)).locate();
 
     assertThat(found.masterUrl()).isEqualTo("spark://master:7077");

@@ -92,7 +92,11 @@ public final class CustomerChurnDemo {
             new VectorAssembler()
                 .setInputCols(
                     new String[] {
-                      "tenure_months", "yearly_spend", "support_tickets", "days_since_order", "plan_vec"
+                      "tenure_months",
+                      "yearly_spend",
+                      "support_tickets",
+                      "days_since_order",
+                      "plan_vec"
                     })
                 .setOutputCol("raw_features"),
             new StandardScaler().setInputCol("raw_features").setOutputCol("features"),

@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Synthetic customers, generated in parallel on the executors. Churn follows a known logistic
- * rule plus noise, so a model can learn it and its AUC is a meaningful check.
+ * Synthetic customers, generated in parallel on the executors. Churn follows a known logistic rule
+ * plus noise, so a model can learn it and its AUC is a meaningful check.
  */
 final class CustomerData {
   private static final String[] REGIONS = {"north", "south", "east", "west", "central"};
@@ -34,7 +34,8 @@ final class CustomerData {
             .withColumn("region", pick(REGIONS, seed))
             .withColumn("plan", pick(PLANS, seed + 1))
             .withColumn("tenure_months", floor(rand(seed + 2).multiply(72)))
-            .withColumn("support_tickets", floor(rand(seed + 3).multiply(rand(seed + 4)).multiply(12)))
+            .withColumn(
+                "support_tickets", floor(rand(seed + 3).multiply(rand(seed + 4)).multiply(12)))
             .withColumn("days_since_order", floor(rand(seed + 5).multiply(180)))
             .withColumn(
                 "yearly_spend",

@@ -24,7 +24,10 @@ public final class SumOfSquares {
       var numbers = spark.range(1, n + 1, 1, partitions).javaRDD();
       long sum = numbers.map(i -> i * i).reduce(Long::sum);
       long executors =
-          numbers.mapPartitions(it -> java.util.List.of(SparkEnv.get().executorId()).iterator()).distinct().count();
+          numbers
+              .mapPartitions(it -> java.util.List.of(SparkEnv.get().executorId()).iterator())
+              .distinct()
+              .count();
       System.out.printf(Locale.ROOT, "RESULT sum=%d executors=%d%n", sum, executors);
       jsc.close();
     } finally {

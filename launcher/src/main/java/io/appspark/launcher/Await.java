@@ -10,7 +10,8 @@ public final class Await {
 
   private Await() {}
 
-  public static <T> T until(String what, Duration timeout, Progress progress, Supplier<Optional<T>> condition) {
+  public static <T> T until(
+      String what, Duration timeout, Progress progress, Supplier<Optional<T>> condition) {
     progress.waiting(what);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -19,7 +20,8 @@ public final class Await {
         return value.get();
       }
       if (System.nanoTime() > deadline) {
-        throw new LauncherException(ExitCode.TIMED_OUT, "timed out after " + timeout.toSeconds() + "s waiting for " + what);
+        throw new LauncherException(
+            ExitCode.TIMED_OUT, "timed out after " + timeout.toSeconds() + "s waiting for " + what);
       }
       pause();
     }

@@ -20,7 +20,7 @@ public interface Progress {
     };
   }
 
-  /** Lines like {@code [  2.1s] master ready at http://127.0.0.1:41231}, from a start time. */
+  /** Lines like {@code [ 2.1s] master ready at http://127.0.0.1:41231}, from a start time. */
   static Progress console(PrintStream out) {
     long start = System.nanoTime();
     return new Progress() {

@@ -7,8 +7,8 @@ import java.util.Optional;
  * Java agent loaded into every process appspark starts ({@code -javaagent:parent-watch.jar=PID}).
  *
  * <p>Spark's daemons outlive their parent when it is killed with SIGKILL: nothing tells them. This
- * agent watches the appspark process by pid and start time (so a reused pid is not mistaken for
- * it) and exits the JVM when it is gone. Exiting through {@link System#exit} runs Spark's shutdown
+ * agent watches the appspark process by pid and start time (so a reused pid is not mistaken for it)
+ * and exits the JVM when it is gone. Exiting through {@link System#exit} runs Spark's shutdown
  * hooks, which is how a worker takes its executors down with it; {@link Runtime#halt} follows if
  * the hooks hang.
  */
@@ -63,7 +63,8 @@ public final class ParentWatchAgent {
       if (args == null || !args.trim().matches("\\d+")) {
         throw new IllegalArgumentException(
             "parent-watch agent needs the parent's pid as its argument, e.g."
-                + " -javaagent:parent-watch.jar=1234; got: " + args);
+                + " -javaagent:parent-watch.jar=1234; got: "
+                + args);
       }
       long pid = Long.parseLong(args.trim());
       Optional<java.time.Instant> started =

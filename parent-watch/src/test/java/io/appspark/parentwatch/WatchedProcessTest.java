@@ -11,7 +11,8 @@ class WatchedProcessTest {
 
   @Test
   void theCurrentProcessIsAlive() {
-    var watched = ParentWatchAgent.WatchedProcess.parse(Long.toString(ProcessHandle.current().pid()));
+    var watched =
+        ParentWatchAgent.WatchedProcess.parse(Long.toString(ProcessHandle.current().pid()));
     assertThat(watched.isAlive()).isTrue();
   }
 

@@ -4,7 +4,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --name}, for commands that act on a running cluster. */
 final class ClusterNameOption {
-  @Option(names = "--name", description = "Cluster name (default: $APPSPARK_CLUSTER, else 'appspark').")
+  @Option(
+      names = "--name",
+      description = "Cluster name (default: $APPSPARK_CLUSTER, else 'appspark').")
   String name;
 
   String resolve(CliContext context) {

@@ -27,13 +27,22 @@ final class DemoCommand implements Callable<Integer> {
   static final String MAIN_CLASS = "io.appspark.examples.CustomerChurnDemo";
   private final CliContext context;
 
-  @Option(names = "--name", defaultValue = "appspark-demo", description = "Name of the demo's cluster (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--name",
+      defaultValue = "appspark-demo",
+      description = "Name of the demo's cluster (default: ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--workers", defaultValue = "2", description = "Workers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "Workers (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--customers", defaultValue = "200000", description = "Customers to generate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--customers",
+      defaultValue = "200000",
+      description = "Customers to generate (default: ${DEFAULT-VALUE}).")
   long customers;
 
   DemoCommand(CliContext context) {
@@ -42,25 +51,33 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClusterSpec spec = SpecReader.defaults(new SpecOverrides(Optional.of(name), Optional.of(workers)));
+    ClusterSpec spec =
+        SpecReader.defaults(new SpecOverrides(Optional.of(name), Optional.of(workers)));
     var layout = context.layout(spec.name());
     Progress progress = Progress.console(context.err());
     progress.done("starting in-app cluster '" + spec.name() + "' with " + workers + " worker(s)");
-    try (LocalCluster cluster = Supervisor.start(spec, layout, context.installation(), Duration.ofSeconds(120), progress, () -> {})) {
-      context.out().printf("Spark master %s, Spark UI %s%n", cluster.masterUrl(), cluster.masterWebUrl());
+    try (LocalCluster cluster =
+        Supervisor.start(
+            spec, layout, context.installation(), Duration.ofSeconds(120), progress, () -> {})) {
+      context
+          .out()
+          .printf("Spark master %s, Spark UI %s%n", cluster.masterUrl(), cluster.masterWebUrl());
       context.out().flush();
       progress.done("running the demo job " + MAIN_CLASS);
       int exit =
           new DriverLauncher(context.installation())
               .run(
                   layout,
-                  new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(spec.name()),
+                  new ClusterLocator(java.util.Map.of(), context.stateDirectory())
+                      .locate(spec.name()),
                   MAIN_CLASS,
                   context.installation().examplesJar(),
                   List.of(Long.toString(customers)),
                   "1g");
       if (exit != 0) {
-        throw new LauncherException(ExitCode.FAILED, "the demo job failed with exit code " + exit + "; cluster logs: " + layout.logs());
+        throw new LauncherException(
+            ExitCode.FAILED,
+            "the demo job failed with exit code " + exit + "; cluster logs: " + layout.logs());
       }
       progress.done("demo job finished; stopping the cluster");
     }

@@ -25,14 +25,18 @@ final class DownCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String clusterName = name.resolve(context);
-    Optional<RunningCluster> running = RunningCluster.find(clusterName, context.layout(clusterName));
+    Optional<RunningCluster> running =
+        RunningCluster.find(clusterName, context.layout(clusterName));
     if (running.isEmpty()) {
       context.out().println("cluster '" + clusterName + "' is not running");
       return ExitCode.OK.code();
     }
     ProcessHandle supervisor =
         ProcessHandle.of(running.get().state().supervisorPid())
-            .orElseThrow(() -> new LauncherException(ExitCode.NOT_FOUND, "cluster '" + clusterName + "' just stopped"));
+            .orElseThrow(
+                () ->
+                    new LauncherException(
+                        ExitCode.NOT_FOUND, "cluster '" + clusterName + "' just stopped"));
     try {
       running.get().control().shutdown();
     } catch (LauncherException e) {

@@ -61,7 +61,9 @@ public final class Main {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"appspark " + (version == null ? "dev" : version) + " (Apache Spark 4.2.0, Scala 2.13)"};
+      return new String[] {
+        "appspark " + (version == null ? "dev" : version) + " (Apache Spark 4.2.0, Scala 2.13)"
+      };
     }
   }
 

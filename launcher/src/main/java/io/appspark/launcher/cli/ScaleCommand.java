@@ -28,13 +28,21 @@ final class ScaleCommand implements Callable<Integer> {
 
   @Mixin ClusterNameOption name;
 
-  @Parameters(paramLabel = "N", description = "Number of workers, from 0 to the spec's workers.max.")
+  @Parameters(
+      paramLabel = "N",
+      description = "Number of workers, from 0 to the spec's workers.max.")
   int workers;
 
-  @Option(names = "--no-wait", description = "Return at once instead of waiting for the workers to register or retire.")
+  @Option(
+      names = "--no-wait",
+      description = "Return at once instead of waiting for the workers to register or retire.")
   boolean noWait;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "180",
+      description = "How long to wait (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Option(names = "--json", description = "Print the cluster's state as JSON when done.")
@@ -60,7 +68,12 @@ final class ScaleCommand implements Callable<Integer> {
               () -> converged(running, master));
       progress.done(workers + " worker(s) alive");
     }
-    context.out().println(json ? StateFiles.toJson(state) : "cluster '" + clusterName + "' has " + state.workers().size() + " worker(s)");
+    context
+        .out()
+        .println(
+            json
+                ? StateFiles.toJson(state)
+                : "cluster '" + clusterName + "' has " + state.workers().size() + " worker(s)");
     return ExitCode.OK.code();
   }
 
@@ -70,7 +83,15 @@ final class ScaleCommand implements Callable<Integer> {
     boolean done =
         now.workers().size() == workers
             && now.workers().stream().noneMatch(ClusterState.WorkerProcess::retiring)
-            && seen.map(m -> now.workers().stream().allMatch(w -> m.workerOnPort(w.rpcPort()).map(MasterState.Worker::isAlive).orElse(false))).orElse(false)
+            && seen.map(
+                    m ->
+                        now.workers().stream()
+                            .allMatch(
+                                w ->
+                                    m.workerOnPort(w.rpcPort())
+                                        .map(MasterState.Worker::isAlive)
+                                        .orElse(false)))
+                .orElse(false)
             && seen.map(m -> m.aliveWorkers().size() == workers).orElse(false);
     return done ? Optional.of(now) : Optional.empty();
   }

@@ -14,13 +14,21 @@ import picocli.CommandLine.Option;
 
 /** The options that describe a cluster: a spec file and the flags that override it. */
 final class SpecOptions {
-  @Option(names = {"-f", "--file"}, paramLabel = "SPEC.yaml", description = "Cluster spec (YAML); see README for its fields.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "SPEC.yaml",
+      description = "Cluster spec (YAML); see README for its fields.")
   Path file;
 
-  @Option(names = "--name", description = "Cluster name (default: the spec's, else $APPSPARK_CLUSTER, else 'appspark').")
+  @Option(
+      names = "--name",
+      description = "Cluster name (default: the spec's, else $APPSPARK_CLUSTER, else 'appspark').")
   String name;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Workers to start with (the spec's workers.initial).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Workers to start with (the spec's workers.initial).")
   Integer workers;
 
   ClusterSpec load(String defaultName) {
@@ -33,13 +41,15 @@ final class SpecOptions {
       } catch (NoSuchFileException e) {
         throw new LauncherException(ExitCode.USAGE, "--file: no such file: " + file);
       } catch (IOException e) {
-        throw new LauncherException(ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
+        throw new LauncherException(
+            ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
       }
     }
     Optional<String> nameOverride = Optional.ofNullable(name);
     if (nameOverride.isEmpty() && file == null) {
       nameOverride = Optional.of(defaultName);
     }
-    return SpecReader.read(text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers)));
+    return SpecReader.read(
+        text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers)));
   }
 }

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Show a cluster's master, workers and running applications.")
+@Command(
+    name = "status",
+    description = "Show a cluster's master, workers and running applications.")
 final class StatusCommand implements Callable<Integer> {
   private final CliContext context;
 
@@ -31,7 +33,8 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String clusterName = name.resolve(context);
-    Optional<RunningCluster> running = RunningCluster.find(clusterName, context.layout(clusterName));
+    Optional<RunningCluster> running =
+        RunningCluster.find(clusterName, context.layout(clusterName));
     if (running.isEmpty()) {
       if (json) {
         context.out().println(StateFiles.toJson(Map.of("name", clusterName, "running", false)));
@@ -57,20 +60,37 @@ final class StatusCommand implements Callable<Integer> {
 
   private void print(ClusterState state, Optional<MasterState> master) {
     var out = context.out();
-    out.printf("cluster '%s': %s, supervisor pid %d%n", state.name(), state.phase(), state.supervisorPid());
-    out.printf("  master    %s  (UI %s, pid %d)%s%n", state.masterUrl(), state.masterWebUrl(), state.masterPid(), master.isPresent() ? "" : "  NOT ANSWERING");
-    out.printf("  workers   %d running, target %d%n", state.workers().stream().filter(w -> !w.retiring()).count(), state.targetWorkers());
+    out.printf(
+        "cluster '%s': %s, supervisor pid %d%n",
+        state.name(), state.phase(), state.supervisorPid());
+    out.printf(
+        "  master    %s  (UI %s, pid %d)%s%n",
+        state.masterUrl(),
+        state.masterWebUrl(),
+        state.masterPid(),
+        master.isPresent() ? "" : "  NOT ANSWERING");
+    out.printf(
+        "  workers   %d running, target %d%n",
+        state.workers().stream().filter(w -> !w.retiring()).count(), state.targetWorkers());
     for (WorkerProcess w : state.workers()) {
       String seen =
-          master.flatMap(m -> m.workerOnPort(w.rpcPort()))
+          master
+              .flatMap(m -> m.workerOnPort(w.rpcPort()))
               .map(s -> s.state() + ", " + s.coresUsed() + "/" + s.cores() + " cores used")
               .orElse("not registered");
-      out.printf("    %-10s pid %-8d port %-6d %s%s%n", w.id(), w.pid(), w.rpcPort(), seen, w.retiring() ? " (retiring)" : "");
+      out.printf(
+          "    %-10s pid %-8d port %-6d %s%s%n",
+          w.id(), w.pid(), w.rpcPort(), seen, w.retiring() ? " (retiring)" : "");
     }
     master.ifPresent(
         m -> {
           out.printf("  apps      %d running%n", m.activeApps().size());
-          m.activeApps().forEach(a -> out.printf("    %-28s %-24s %s, %d cores%n", a.id(), a.name(), a.state(), a.cores()));
+          m.activeApps()
+              .forEach(
+                  a ->
+                      out.printf(
+                          "    %-28s %-24s %s, %d cores%n",
+                          a.id(), a.name(), a.state(), a.cores()));
         });
   }
 }

@@ -14,22 +14,39 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "submit",
-    description = {"Run an app's main class as a Spark driver on a running cluster.", "Exits with the driver's exit code."})
+    description = {
+      "Run an app's main class as a Spark driver on a running cluster.",
+      "Exits with the driver's exit code."
+    })
 final class SubmitCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin ClusterNameOption name;
 
-  @Option(names = "--class", required = true, paramLabel = "MAIN", description = "The app's main class.")
+  @Option(
+      names = "--class",
+      required = true,
+      paramLabel = "MAIN",
+      description = "The app's main class.")
   String mainClass;
 
-  @Option(names = "--driver-memory", defaultValue = "1g", description = "Driver heap (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--driver-memory",
+      defaultValue = "1g",
+      description = "Driver heap (default: ${DEFAULT-VALUE}).")
   String driverMemory;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting for this driver; repeatable. Wins over the cluster's driver settings.")
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Spark setting for this driver; repeatable. Wins over the cluster's driver settings.")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
 
-  @Parameters(index = "0", paramLabel = "APP.jar", description = "The app's jar (with its own dependencies, not Spark's).")
+  @Parameters(
+      index = "0",
+      paramLabel = "APP.jar",
+      description = "The app's jar (with its own dependencies, not Spark's).")
   Path appJar;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the app.")
@@ -43,10 +60,14 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     String clusterName = name.resolve(context);
     RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
-    ClusterConnection cluster = new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
+    ClusterConnection cluster =
+        new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
     java.util.Map<String, String> driverConf = new java.util.TreeMap<>(cluster.sparkConf());
     driverConf.putAll(conf);
-    ClusterConnection withConf = new ClusterConnection(cluster.name(), cluster.masterUrl(), cluster.masterWebUrl(), driverConf);
-    return new DriverLauncher(context.installation()).run(running.layout(), withConf, mainClass, appJar, args, driverMemory);
+    ClusterConnection withConf =
+        new ClusterConnection(
+            cluster.name(), cluster.masterUrl(), cluster.masterWebUrl(), driverConf);
+    return new DriverLauncher(context.installation())
+        .run(running.layout(), withConf, mainClass, appJar, args, driverMemory);
   }
 }

@@ -19,12 +19,21 @@ final class Supervisor {
   private Supervisor() {}
 
   /** Starts the cluster and its control API; the caller owns closing it. */
-  static LocalCluster start(ClusterSpec spec, ClusterLayout layout, Installation installation, Duration timeout, Progress progress, Runnable onShutdownRequest) {
+  static LocalCluster start(
+      ClusterSpec spec,
+      ClusterLayout layout,
+      Installation installation,
+      Duration timeout,
+      Progress progress,
+      Runnable onShutdownRequest) {
     if (RunningCluster.find(spec.name(), layout).isPresent()) {
       throw new LauncherException(
           ExitCode.USAGE,
-          "--name: a cluster named '" + spec.name() + "' is already running; stop it with ./appspark down --name "
-              + spec.name() + ", or choose another --name");
+          "--name: a cluster named '"
+              + spec.name()
+              + "' is already running; stop it with ./appspark down --name "
+              + spec.name()
+              + ", or choose another --name");
     }
     LocalCluster cluster = new LocalCluster(spec, layout, installation.verified());
     cluster.start(timeout, progress);
@@ -38,7 +47,13 @@ final class Supervisor {
   }
 
   /** Blocks until shutdown is requested or the master fails; then stops everything. */
-  static int runUntilStopped(ClusterSpec spec, ClusterLayout layout, Installation installation, Duration timeout, Progress progress, java.util.function.Consumer<LocalCluster> onReady) {
+  static int runUntilStopped(
+      ClusterSpec spec,
+      ClusterLayout layout,
+      Installation installation,
+      Duration timeout,
+      Progress progress,
+      java.util.function.Consumer<LocalCluster> onReady) {
     CountDownLatch stop = new CountDownLatch(1);
     LocalCluster cluster = start(spec, layout, installation, timeout, progress, stop::countDown);
     Thread hook = new Thread(cluster::close, "appspark-shutdown");
@@ -48,7 +63,9 @@ final class Supervisor {
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (cluster.state().phase() == ClusterState.Phase.FAILED) {
           cluster.close();
-          throw new LauncherException(ExitCode.FAILED, "the master of cluster '" + spec.name() + "' failed; see " + layout.logs());
+          throw new LauncherException(
+              ExitCode.FAILED,
+              "the master of cluster '" + spec.name() + "' failed; see " + layout.logs());
         }
       }
     } catch (InterruptedException e) {

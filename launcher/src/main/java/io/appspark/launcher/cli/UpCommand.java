@@ -30,10 +30,16 @@ final class UpCommand implements Callable<Integer> {
 
   @Mixin SpecOptions specOptions;
 
-  @Option(names = {"-d", "--detach"}, description = "Run the cluster in the background and return once it is ready.")
+  @Option(
+      names = {"-d", "--detach"},
+      description = "Run the cluster in the background and return once it is ready.")
   boolean detach;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to wait for the cluster to be ready (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description = "How long to wait for the cluster to be ready (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Option(names = "--json", description = "Print the ready cluster's state as JSON.")
@@ -52,14 +58,30 @@ final class UpCommand implements Callable<Integer> {
     if (detach) {
       return detached(spec, layout, timeout, progress);
     }
-    return Supervisor.runUntilStopped(spec, layout, context.installation(), timeout, progress, cluster -> report(cluster.state()));
+    return Supervisor.runUntilStopped(
+        spec,
+        layout,
+        context.installation(),
+        timeout,
+        progress,
+        cluster -> report(cluster.state()));
   }
 
-  private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress) throws IOException {
+  private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress)
+      throws IOException {
     Files.createDirectories(layout.logs());
-    new StateFiles(layout).read().filter(s -> ProcessHandle.of(s.supervisorPid()).isPresent()).ifPresent(s -> {
-      throw new LauncherException(ExitCode.USAGE, "--name: a cluster named '" + spec.name() + "' is already running; stop it with ./appspark down --name " + spec.name());
-    });
+    new StateFiles(layout)
+        .read()
+        .filter(s -> ProcessHandle.of(s.supervisorPid()).isPresent())
+        .ifPresent(
+            s -> {
+              throw new LauncherException(
+                  ExitCode.USAGE,
+                  "--name: a cluster named '"
+                      + spec.name()
+                      + "' is already running; stop it with ./appspark down --name "
+                      + spec.name());
+            });
     Files.deleteIfExists(layout.stateFile());
     Process supervisor =
         new ProcessBuilder(supervisorCommand(spec))
@@ -74,9 +96,13 @@ final class UpCommand implements Callable<Integer> {
             progress,
             () -> {
               if (!supervisor.isAlive()) {
-                throw new LauncherException(ExitCode.FAILED, "cluster '" + spec.name() + "' failed to start:\n" + tail(layout));
+                throw new LauncherException(
+                    ExitCode.FAILED,
+                    "cluster '" + spec.name() + "' failed to start:\n" + tail(layout));
               }
-              return new StateFiles(layout).read().filter(s -> s.phase() == ClusterState.Phase.READY && s.controlPort() > 0);
+              return new StateFiles(layout)
+                  .read()
+                  .filter(s -> s.phase() == ClusterState.Phase.READY && s.controlPort() > 0);
             });
     report(ready);
     return ExitCode.OK.code();
@@ -84,12 +110,15 @@ final class UpCommand implements Callable<Integer> {
 
   private List<String> supervisorCommand(ClusterSpec spec) {
     List<String> cmd = new ArrayList<>();
-    if (Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid");
-    }
+    // A session of its own: Ctrl-C in this terminal must not reach the detached cluster.
+    onPath("setsid").ifPresent(cmd::add);
     cmd.add(context.installation().java().toString());
     cmd.add("-D" + Installation.HOME_PROPERTY + "=" + context.installation().home());
-    cmd.add("-D" + Installation.JARS_PROPERTY + "=" + context.installation().parentWatchJar().getParent());
+    cmd.add(
+        "-D"
+            + Installation.JARS_PROPERTY
+            + "="
+            + context.installation().parentWatchJar().getParent());
     cmd.add("-Dappspark.log.level=info");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -111,11 +140,28 @@ final class UpCommand implements Callable<Integer> {
       context.out().println(StateFiles.toJson(state));
       return;
     }
-    context.out().printf(
-        "cluster '%s' is up: master %s, %d worker(s), Spark UI %s%n",
-        state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
-    context.out().println(detach ? "stop it with: ./appspark down --name " + state.name() : "Ctrl-C or ./appspark down --name " + state.name() + " stops it");
+    context
+        .out()
+        .printf(
+            "cluster '%s' is up: master %s, %d worker(s), Spark UI %s%n",
+            state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
+    context
+        .out()
+        .println(
+            detach
+                ? "stop it with: ./appspark down --name " + state.name()
+                : "Ctrl-C or ./appspark down --name " + state.name() + " stops it");
     context.out().flush();
+  }
+
+  private static java.util.Optional<String> onPath(String program) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    return java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> java.nio.file.Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .map(java.nio.file.Path::toString)
+        .findFirst();
   }
 
   private static String tail(ClusterLayout layout) {

@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /** Talks to a running supervisor's {@link ControlServer}. */
 public final class ControlClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
   private final String token;
   private final String clusterName;
@@ -43,7 +44,9 @@ public final class ControlClient {
     try {
       return StateFiles.JSON.readValue(request(method, path), ClusterState.class);
     } catch (IOException e) {
-      throw new LauncherException(ExitCode.FAILED, "unexpected answer from cluster '" + clusterName + "': " + e.getMessage());
+      throw new LauncherException(
+          ExitCode.FAILED,
+          "unexpected answer from cluster '" + clusterName + "': " + e.getMessage());
     }
   }
 
@@ -64,7 +67,12 @@ public final class ControlClient {
       return response.body();
     } catch (IOException e) {
       throw new LauncherException(
-          ExitCode.NOT_FOUND, "cluster '" + clusterName + "' does not answer (" + e.getMessage() + "): is it running? see ./appspark status");
+          ExitCode.NOT_FOUND,
+          "cluster '"
+              + clusterName
+              + "' does not answer ("
+              + e.getMessage()
+              + "): is it running? see ./appspark status");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LauncherException(ExitCode.FAILED, "interrupted");

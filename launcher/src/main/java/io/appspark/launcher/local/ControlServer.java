@@ -31,13 +31,15 @@ import java.util.stream.Collectors;
  */
 public final class ControlServer implements AutoCloseable {
   public static final String TOKEN_HEADER = "X-Appspark-Token";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpServer server;
   private final LocalCluster cluster;
   private final byte[] token;
   private final Runnable onShutdown;
 
-  private ControlServer(HttpServer server, LocalCluster cluster, String token, Runnable onShutdown) {
+  private ControlServer(
+      HttpServer server, LocalCluster cluster, String token, Runnable onShutdown) {
     this.server = server;
     this.cluster = cluster;
     this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -46,18 +48,22 @@ public final class ControlServer implements AutoCloseable {
 
   public static ControlServer start(LocalCluster cluster, StateFiles files, Runnable onShutdown) {
     try {
-      HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       byte[] random = new byte[32];
-      new SecureRandom().nextBytes(random);
+      RANDOM.nextBytes(random);
       String token = HexFormat.of().formatHex(random);
       files.writeControlToken(token);
       ControlServer control = new ControlServer(http, cluster, token, onShutdown);
       http.createContext("/v1/", control::handle);
-      http.setExecutor(Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "appspark-control");
-        t.setDaemon(true);
-        return t;
-      }));
+      http.setExecutor(
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "appspark-control");
+                t.setDaemon(true);
+                return t;
+              }));
       http.start();
       cluster.setControlPort(http.getAddress().getPort());
       return control;
@@ -86,13 +92,17 @@ public final class ControlServer implements AutoCloseable {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       switch (method + " " + path) {
         case "GET /v1/state" -> respondState(exchange, cluster.state());
-        case "POST /v1/scale" -> respondState(exchange, cluster.scaleTo(intParam(query, "workers")));
-        case "POST /v1/retire" -> respondState(exchange, cluster.retire(ordinals(query.get("workers"))));
+        case "POST /v1/scale" ->
+            respondState(exchange, cluster.scaleTo(intParam(query, "workers")));
+        case "POST /v1/retire" ->
+            respondState(exchange, cluster.retire(ordinals(query.get("workers"))));
         case "POST /v1/shutdown" -> {
           respond(exchange, 202, "{\"stopping\":true}");
           onShutdown.run();
         }
-        default -> respond(exchange, 404, "{\"error\":\"no such operation: " + method + " " + path + "\"}");
+        default ->
+            respond(
+                exchange, 404, "{\"error\":\"no such operation: " + method + " " + path + "\"}");
       }
     } catch (LauncherException | IllegalArgumentException e) {
       respond(exchange, 400, StateFiles.JSON.writeValueAsString(Map.of("error", e.getMessage())));
@@ -102,7 +112,8 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private boolean authorized(HttpExchange exchange) {
-    String given = Optional.ofNullable(exchange.getRequestHeaders().getFirst(TOKEN_HEADER)).orElse("");
+    String given =
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst(TOKEN_HEADER)).orElse("");
     return MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -116,14 +127,16 @@ public final class ControlServer implements AutoCloseable {
 
   static List<Integer> ordinals(String workers) {
     if (workers == null || workers.isBlank()) {
-      throw new IllegalArgumentException("workers: name the workers to retire, e.g. workers=worker-3,worker-4");
+      throw new IllegalArgumentException(
+          "workers: name the workers to retire, e.g. workers=worker-3,worker-4");
     }
     return Arrays.stream(workers.split(","))
         .map(String::trim)
         .map(
             id -> {
               if (!id.matches("worker-\\d{1,6}")) {
-                throw new IllegalArgumentException("workers: '" + id + "' is not a worker id like worker-3");
+                throw new IllegalArgumentException(
+                    "workers: '" + id + "' is not a worker id like worker-3");
               }
               return Integer.parseInt(id.substring("worker-".length()));
             })
@@ -139,7 +152,8 @@ public final class ControlServer implements AutoCloseable {
         .collect(
             Collectors.toMap(
                 kv -> java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                kv -> kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                kv ->
+                    kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
                 (a, b) -> b));
   }
 

@@ -21,17 +21,37 @@ public final class DriverLauncher {
     this.installation = installation.verified();
   }
 
-  public int run(ClusterLayout layout, ClusterConnection cluster, String mainClass, Path appJar, List<String> args, String driverMemory) {
+  public int run(
+      ClusterLayout layout,
+      ClusterConnection cluster,
+      String mainClass,
+      Path appJar,
+      List<String> args,
+      String driverMemory) {
     if (!Files.isRegularFile(appJar)) {
       throw new LauncherException(ExitCode.USAGE, "APP.jar: no such file: " + appJar);
     }
-    SparkCommands commands = new SparkCommands(installation, layout, cluster.name(), ProcessHandle.current().pid());
-    JvmCommand driver = commands.driver(mainClass, appJar, args, cluster.masterUrl(), cluster.sparkConf(), driverMemory, layout.logs().resolve("driver.log"));
+    SparkCommands commands =
+        new SparkCommands(installation, layout, cluster.name(), ProcessHandle.current().pid());
+    JvmCommand driver =
+        commands.driver(
+            mainClass,
+            appJar,
+            args,
+            cluster.masterUrl(),
+            cluster.sparkConf(),
+            driverMemory,
+            layout.logs().resolve("driver.log"));
     List<String> command = new ArrayList<>(driver.command());
-    command.add(1, "-Dlog4j2.configurationFile=" + installation.sparkHome().resolve("conf/log4j2-driver.properties"));
+    command.add(
+        1,
+        "-Dlog4j2.configurationFile="
+            + installation.sparkHome().resolve("conf/log4j2-driver.properties"));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().putAll(driver.environment());
-    builder.environment().put(ClusterLocator.CONNECTION_FILE_ENV, layout.connectionFile().toString());
+    builder
+        .environment()
+        .put(ClusterLocator.CONNECTION_FILE_ENV, layout.connectionFile().toString());
     builder.environment().put(ClusterLocator.CLUSTER_ENV, cluster.name());
     try {
       Files.createDirectories(layout.tmp());

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * parent-watch agent, the example jobs, and the Java runtime to start them with. Resolved once at
  * startup from the appspark home (the repository root, which {@code ./appspark} passes in).
  */
-public record Installation(Path home, Path sparkHome, Path parentWatchJar, Path examplesJar, Path javaHome) {
+public record Installation(
+    Path home, Path sparkHome, Path parentWatchJar, Path examplesJar, Path javaHome) {
   public static final String HOME_PROPERTY = "appspark.home";
   public static final String JARS_PROPERTY = "appspark.jars";
 
@@ -72,7 +73,10 @@ public record Installation(Path home, Path sparkHome, Path parentWatchJar, Path 
   private static void require(Path path, String what) {
     if (!Files.exists(path)) {
       throw new IllegalStateException(
-          what + " is missing (" + path + "): build it with ./appspark (it builds on first use) or ./mvnw package");
+          what
+              + " is missing ("
+              + path
+              + "): build it with ./appspark (it builds on first use) or ./mvnw package");
     }
   }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** A process to start: its command line, extra environment, working directory and log file. */
-public record JvmCommand(List<String> command, Map<String, String> environment, Path workingDirectory, Path logFile) {
+public record JvmCommand(
+    List<String> command, Map<String, String> environment, Path workingDirectory, Path logFile) {
   public JvmCommand {
     command = List.copyOf(command);
     environment = Map.copyOf(environment);

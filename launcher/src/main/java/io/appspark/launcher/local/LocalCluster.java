@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running local in-app cluster: a Spark master and workers as child processes of this JVM (the
  * supervisor). One thread, the reconciler, owns all changes: it keeps the number of active workers
- * at the target, retires workers gracefully (decommission, then stop once their executors are
- * gone) and records the state for other shells.
+ * at the target, retires workers gracefully (decommission, then stop once their executors are gone)
+ * and records the state for other shells.
  */
 public final class LocalCluster implements AutoCloseable {
   static final Duration TICK = Duration.ofMillis(250);
@@ -66,7 +66,8 @@ public final class LocalCluster implements AutoCloseable {
     this.layout = layout;
     this.installation = installation;
     this.files = new StateFiles(layout);
-    this.commands = new SparkCommands(installation, layout, spec.name(), ProcessHandle.current().pid());
+    this.commands =
+        new SparkCommands(installation, layout, spec.name(), ProcessHandle.current().pid());
     this.marker = "cluster(" + spec.name() + ")";
     this.reconciler =
         Executors.newSingleThreadScheduledExecutor(
@@ -83,13 +84,18 @@ public final class LocalCluster implements AutoCloseable {
       prepareDirectories();
       startMaster();
       Await.until(
-          "the master to answer at " + masterWebUrl, timeout, progress, () -> masterClient.state().filter(s -> "ALIVE".equals(s.status())));
+          "the master to answer at " + masterWebUrl,
+          timeout,
+          progress,
+          () -> masterClient.state().filter(s -> "ALIVE".equals(s.status())));
       progress.done("master ready at " + masterUrl + " (UI " + masterWebUrl + ")");
       call(() -> targetWorkers = spec.workers().initial());
-      reconciler.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+      reconciler.scheduleWithFixedDelay(
+          this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
       awaitWorkers(spec.workers().initial(), timeout, progress);
       files.writeConnection(
-          new ClusterConnection(spec.name(), masterUrl, masterWebUrl, SparkConfModel.driverConf(spec)));
+          new ClusterConnection(
+              spec.name(), masterUrl, masterWebUrl, SparkConfModel.driverConf(spec)));
       call(() -> phase = Phase.READY);
       call(this::recordState);
       LOG.info("{} ready: master {}, {} workers", marker, masterUrl, spec.workers().initial());
@@ -195,7 +201,8 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    workerProcesses.values().parallelStream().forEach(p -> Processes.stop(p.toHandle(), STOP_GRACE));
+    workerProcesses.values().parallelStream()
+        .forEach(p -> Processes.stop(p.toHandle(), STOP_GRACE));
     if (master != null) {
       Processes.stop(master.toHandle(), STOP_GRACE);
     }
@@ -252,7 +259,11 @@ public final class LocalCluster implements AutoCloseable {
     reapExitedWorkers();
     if (!master.isAlive()) {
       phase = Phase.FAILED;
-      LOG.error("{} master exited with code {}; see {}", marker, master.exitValue(), layout.logs().resolve("master.log"));
+      LOG.error(
+          "{} master exited with code {}; see {}",
+          marker,
+          master.exitValue(),
+          layout.logs().resolve("master.log"));
       recordState();
       return;
     }
@@ -262,7 +273,8 @@ public final class LocalCluster implements AutoCloseable {
         startWorker();
       }
     } else if (active.size() > targetWorkers) {
-      RetirementChoice.choose(active, lastSeen, active.size() - targetWorkers).forEach(this::beginRetirement);
+      RetirementChoice.choose(active, lastSeen, active.size() - targetWorkers)
+          .forEach(this::beginRetirement);
     }
     finishRetirements();
     recordState();
@@ -273,7 +285,8 @@ public final class LocalCluster implements AutoCloseable {
     int port = FreePorts.pick();
     Process p =
         Processes.start(
-            commands.worker(ordinal, port, masterUrl, spec.workers().cores(), spec.workers().sparkMemory()));
+            commands.worker(
+                ordinal, port, masterUrl, spec.workers().cores(), spec.workers().sparkMemory()));
     workerProcesses.put(ordinal, p);
     workers.put(ordinal, new WorkerProcess(ordinal, p.pid(), port, false));
     LOG.info("{} worker-{} started (pid {}, port {})", marker, ordinal, p.pid(), port);
@@ -292,9 +305,14 @@ public final class LocalCluster implements AutoCloseable {
         continue;
       }
       boolean drained = isDrained(w, workerProcesses.get(w.ordinal()));
-      boolean overdue = System.nanoTime() - retiringSince.get(w.ordinal()) > RETIRE_TIMEOUT.toNanos();
+      boolean overdue =
+          System.nanoTime() - retiringSince.get(w.ordinal()) > RETIRE_TIMEOUT.toNanos();
       if (drained || overdue) {
-        LOG.info("{} {} {}; stopping it", marker, w.id(), drained ? "drained" : "did not drain in " + RETIRE_TIMEOUT.toSeconds() + "s");
+        LOG.info(
+            "{} {} {}; stopping it",
+            marker,
+            w.id(),
+            drained ? "drained" : "did not drain in " + RETIRE_TIMEOUT.toSeconds() + "s");
         Process p = workerProcesses.remove(w.ordinal());
         workers.remove(w.ordinal());
         retiringSince.remove(w.ordinal());
@@ -309,7 +327,12 @@ public final class LocalCluster implements AutoCloseable {
    * guide here: it still counts a decommissioned worker's executor after that executor exits.
    */
   private boolean isDrained(WorkerProcess worker, Process process) {
-    boolean offered = lastSeen != null && lastSeen.workerOnPort(worker.rpcPort()).map(MasterState.Worker::isAlive).orElse(false);
+    boolean offered =
+        lastSeen != null
+            && lastSeen
+                .workerOnPort(worker.rpcPort())
+                .map(MasterState.Worker::isAlive)
+                .orElse(false);
     return !offered && process.children().findAny().isEmpty();
   }
 
@@ -321,15 +344,24 @@ public final class LocalCluster implements AutoCloseable {
         workerProcesses.remove(entry.getKey());
         retiringSince.remove(entry.getKey());
         if (w != null && !w.retiring()) {
-          LOG.warn("{} {} exited unexpectedly with code {}; see {}", marker, w.id(), p.exitValue(), layout.logs().resolve(w.id() + ".log"));
+          LOG.warn(
+              "{} {} exited unexpectedly with code {}; see {}",
+              marker,
+              w.id(),
+              p.exitValue(),
+              layout.logs().resolve(w.id() + ".log"));
         }
       }
     }
   }
 
   private long registeredActiveWorkers(MasterState state) {
-    List<WorkerProcess> active = call(() -> workers.values().stream().filter(w -> !w.retiring()).toList());
-    return active.stream().filter(w -> state.workerOnPort(w.rpcPort()).filter(MasterState.Worker::isAlive).isPresent()).count();
+    List<WorkerProcess> active =
+        call(() -> workers.values().stream().filter(w -> !w.retiring()).toList());
+    return active.stream()
+        .filter(
+            w -> state.workerOnPort(w.rpcPort()).filter(MasterState.Worker::isAlive).isPresent())
+        .count();
   }
 
   private void recordState() {

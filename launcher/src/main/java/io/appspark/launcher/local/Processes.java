@@ -13,7 +13,7 @@ public final class Processes {
 
   public static Process start(JvmCommand command) {
     try {
-      Files.createDirectories(command.logFile().getParent());
+      Files.createDirectories(command.logFile().toAbsolutePath().resolveSibling("."));
       Files.createDirectories(command.workingDirectory());
       ProcessBuilder builder = new ProcessBuilder(command.command());
       builder.environment().putAll(command.environment());
@@ -59,7 +59,8 @@ public final class Processes {
 
   private static void signal(long pid, String signal) {
     try {
-      Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new IllegalStateException("kill -s " + signal + " " + pid + " failed");
       }

@@ -6,13 +6,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Which workers to retire when a cluster shrinks: idle ones first (no cores in use), then the
- * least busy; among equals the newest. Pure.
+ * Which workers to retire when a cluster shrinks: idle ones first (no cores in use), then the least
+ * busy; among equals the newest. Pure.
  */
 public final class RetirementChoice {
   private RetirementChoice() {}
 
-  public static List<WorkerProcess> choose(List<WorkerProcess> active, MasterState master, int count) {
+  public static List<WorkerProcess> choose(
+      List<WorkerProcess> active, MasterState master, int count) {
     Comparator<WorkerProcess> leastBusyFirst =
         Comparator.<WorkerProcess>comparingInt(w -> coresUsed(w, master))
             .thenComparing(Comparator.comparingInt(WorkerProcess::ordinal).reversed());

@@ -29,14 +29,21 @@ public record RunningCluster(String name, ClusterLayout layout, ClusterState sta
         .orElseThrow(
             () ->
                 new LauncherException(
-                    ExitCode.NOT_FOUND, "no cluster named '" + name + "' is running; start one with ./appspark up --name " + name));
+                    ExitCode.NOT_FOUND,
+                    "no cluster named '"
+                        + name
+                        + "' is running; start one with ./appspark up --name "
+                        + name));
   }
 
   public ControlClient control() {
     String token =
         new StateFiles(layout)
             .controlToken()
-            .orElseThrow(() -> new LauncherException(ExitCode.NOT_FOUND, "cluster '" + name + "' is still starting"));
+            .orElseThrow(
+                () ->
+                    new LauncherException(
+                        ExitCode.NOT_FOUND, "cluster '" + name + "' is still starting"));
     return new ControlClient(state.controlPort(), token, name);
   }
 
@@ -45,10 +52,17 @@ public record RunningCluster(String name, ClusterLayout layout, ClusterState sta
    * parent-watch agent), and this ends any that have not yet, if they are still this cluster's.
    */
   private static void stopLeftovers(String name, ClusterState state) {
-    Stream.concat(Stream.of(state.masterPid()), state.workers().stream().map(ClusterState.WorkerProcess::pid))
+    Stream.concat(
+            Stream.of(state.masterPid()),
+            state.workers().stream().map(ClusterState.WorkerProcess::pid))
         .map(ProcessHandle::of)
         .flatMap(Optional::stream)
-        .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains("-Dappspark.cluster=" + name)).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(a -> java.util.Arrays.asList(a).contains("-Dappspark.cluster=" + name))
+                    .orElse(false))
         .forEach(p -> Processes.stop(p, Duration.ofSeconds(5)));
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command lines for the processes of a local cluster. Pure: the same inputs give the same
- * commands, so they are tested without starting anything.
+ * Command lines for the processes of a local cluster. Pure: the same inputs give the same commands,
+ * so they are tested without starting anything.
  */
 public final class SparkCommands {
   /** The module openings Spark needs on Java 17+. */
@@ -27,6 +27,7 @@ public final class SparkCommands {
           "java.base/sun.nio.cs",
           "java.base/sun.security.action",
           "java.base/sun.util.calendar");
+
   static final String DAEMON_HEAP = "512m";
 
   private final Installation installation;
@@ -34,7 +35,8 @@ public final class SparkCommands {
   private final String clusterName;
   private final long supervisorPid;
 
-  public SparkCommands(Installation installation, ClusterLayout layout, String clusterName, long supervisorPid) {
+  public SparkCommands(
+      Installation installation, ClusterLayout layout, String clusterName, long supervisorPid) {
     this.installation = installation;
     this.layout = layout;
     this.clusterName = clusterName;
@@ -46,10 +48,14 @@ public final class SparkCommands {
     cmd.addAll(
         List.of(
             "org.apache.spark.deploy.master.Master",
-            "--host", "127.0.0.1",
-            "--port", Integer.toString(rpcPort),
-            "--webui-port", Integer.toString(webUiPort),
-            "--properties-file", layout.confDir().resolve("spark-defaults.conf").toString()));
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(rpcPort),
+            "--webui-port",
+            Integer.toString(webUiPort),
+            "--properties-file",
+            layout.confDir().resolve("spark-defaults.conf").toString()));
     return new JvmCommand(cmd, sparkEnv(), layout.root(), layout.logs().resolve("master.log"));
   }
 
@@ -59,22 +65,37 @@ public final class SparkCommands {
     cmd.addAll(
         List.of(
             "org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1",
-            "--port", Integer.toString(rpcPort),
-            "--webui-port", "0",
-            "--cores", Integer.toString(cores),
-            "--memory", memory,
-            "--work-dir", workDir.toString(),
-            "--properties-file", layout.confDir().resolve("spark-defaults.conf").toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(rpcPort),
+            "--webui-port",
+            "0",
+            "--cores",
+            Integer.toString(cores),
+            "--memory",
+            memory,
+            "--work-dir",
+            workDir.toString(),
+            "--properties-file",
+            layout.confDir().resolve("spark-defaults.conf").toString(),
             masterUrl));
-    return new JvmCommand(cmd, sparkEnv(), workDir, layout.logs().resolve("worker-" + ordinal + ".log"));
+    return new JvmCommand(
+        cmd, sparkEnv(), workDir, layout.logs().resolve("worker-" + ordinal + ".log"));
   }
 
   /**
    * A driver: the app's main class started through Spark's own submit path in client mode, so the
    * app's jar reaches the executors.
    */
-  public JvmCommand driver(String mainClass, Path appJar, List<String> appArgs, String masterUrl, Map<String, String> driverConf, String driverMemory, Path logFile) {
+  public JvmCommand driver(
+      String mainClass,
+      Path appJar,
+      List<String> appArgs,
+      String masterUrl,
+      Map<String, String> driverConf,
+      String driverMemory,
+      Path logFile) {
     List<String> cmd = jvm(driverMemory);
     cmd.add("org.apache.spark.deploy.SparkSubmit");
     cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));

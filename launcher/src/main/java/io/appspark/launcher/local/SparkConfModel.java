@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The Spark settings an in-app cluster runs with: those of its daemons (master, workers) and
- * those its drivers must use to fit it. Pure: spec in, settings out.
+ * The Spark settings an in-app cluster runs with: those of its daemons (master, workers) and those
+ * its drivers must use to fit it. Pure: spec in, settings out.
  */
 public final class SparkConfModel {
   private SparkConfModel() {}
@@ -41,7 +41,9 @@ public final class SparkConfModel {
     conf.put("spark.dynamicAllocation.executorIdleTimeout", "30s");
     conf.put("spark.dynamicAllocation.schedulerBacklogTimeout", "1s");
     conf.put("spark.ui.prometheus.enabled", "true");
-    conf.put("spark.sql.shuffle.partitions", Integer.toString(Math.max(4, spec.workers().max() * spec.workers().cores() * 2)));
+    conf.put(
+        "spark.sql.shuffle.partitions",
+        Integer.toString(Math.max(4, spec.workers().max() * spec.workers().cores() * 2)));
     conf.putAll(spec.sparkConf());
     return conf;
   }

@@ -89,14 +89,18 @@ public final class StateFiles {
 
   private static void writeAtomically(Path target, String content, boolean ownerOnly) {
     try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+      Path dir = target.toAbsolutePath().resolveSibling(".").normalize();
+      Files.createDirectories(dir);
+      Path tmp =
+          Files.createTempFile(
+              dir, "." + target.toAbsolutePath().normalize().toString().hashCode(), ".tmp");
       if (ownerOnly) {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       }
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -12,7 +12,8 @@ import java.util.Optional;
 /** Reads a standalone master's JSON state over HTTP. */
 public final class MasterClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI jsonUri;
 
   public MasterClient(String masterWebUrl) {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An in-app cluster as the app asks for it. Immutable, and valid by construction when it comes
- * from {@link SpecReader}: everything downstream may trust it.
+ * An in-app cluster as the app asks for it. Immutable, and valid by construction when it comes from
+ * {@link SpecReader}: everything downstream may trust it.
  */
 public record ClusterSpec(String name, WorkerPool workers, Map<String, String> sparkConf) {
   public static final String DEFAULT_NAME = "appspark";

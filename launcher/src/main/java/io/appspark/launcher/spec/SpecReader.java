@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.appspark.launcher.spec.InvalidSpecException.SpecProblem;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,8 @@ public final class SpecReader {
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf");
-  private static final Set<String> WORKER_FIELDS = Set.of("min", "max", "initial", "cores", "memory");
+  private static final Set<String> WORKER_FIELDS =
+      Set.of("min", "max", "initial", "cores", "memory");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final List<SpecProblem> problems = new ArrayList<>();
@@ -72,11 +72,13 @@ public final class SpecReader {
     JsonNode w = given.isObject() ? given : MissingNode.getInstance();
     checkKnownFields(w, "workers.", WORKER_FIELDS);
 
-    String name = overrides.name().orElseGet(() -> text(root, "name").orElse(ClusterSpec.DEFAULT_NAME));
+    String name =
+        overrides.name().orElseGet(() -> text(root, "name").orElse(ClusterSpec.DEFAULT_NAME));
     checkName(name, overrides.name().isPresent() ? "--name" : "name");
 
     Optional<Integer> initialOverride = overrides.workers();
-    int initial = initialOverride.orElseGet(() -> integer(w, "workers.initial").orElse(DEFAULT_INITIAL));
+    int initial =
+        initialOverride.orElseGet(() -> integer(w, "workers.initial").orElse(DEFAULT_INITIAL));
     String initialField = initialOverride.isPresent() ? "--workers" : "workers.initial";
     Optional<Integer> maxGiven = integer(w, "workers.max");
     Optional<Integer> minGiven = integer(w, "workers.min");
@@ -92,7 +94,14 @@ public final class SpecReader {
       problem("workers.min", "must be at most workers.max (" + max + "); got " + min);
     }
     if (initial < min || initial > max) {
-      problem(initialField, "must be between workers.min (" + min + ") and workers.max (" + max + "); got " + initial);
+      problem(
+          initialField,
+          "must be between workers.min ("
+              + min
+              + ") and workers.max ("
+              + max
+              + "); got "
+              + initial);
     }
     Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
 
@@ -113,13 +122,20 @@ public final class SpecReader {
       }
       if (!node.isObject()) {
         throw new InvalidSpecException(
-            source, List.of(new SpecProblem("(document)", "must be a mapping with " + String.join(", ", sorted(TOP_FIELDS)))));
+            source,
+            List.of(
+                new SpecProblem(
+                    "(document)",
+                    "must be a mapping with " + String.join(", ", sorted(TOP_FIELDS)))));
       }
       return node;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new InvalidSpecException(
-          source, List.of(new SpecProblem("(document)", "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+          source,
+          List.of(
+              new SpecProblem(
+                  "(document)", "is not valid YAML" + where + ": " + e.getOriginalMessage())));
     }
   }
 
@@ -127,8 +143,8 @@ public final class SpecReader {
     if (!(node instanceof ObjectNode object)) {
       return;
     }
-    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
+    for (var entry : object.properties()) {
+      String field = entry.getKey();
       if (!allowed.contains(field)) {
         problem(prefix + field, "unknown field; allowed: " + String.join(", ", sorted(allowed)));
       }
@@ -178,7 +194,9 @@ public final class SpecReader {
     }
     Optional<Integer> mb = MemorySize.parseMb(value.asText());
     if (mb.isEmpty() || mb.get() < MIN_MEMORY_MB || mb.get() > MAX_MEMORY_MB) {
-      problem("workers.memory", "must be a size from 512m to 256g, written like 512m or 2g; got " + value);
+      problem(
+          "workers.memory",
+          "must be a size from 512m to 256g, written like 512m or 2g; got " + value);
       return Optional.empty();
     }
     return mb;
@@ -199,18 +217,16 @@ public final class SpecReader {
       problem("sparkConf", "must be a mapping of spark.* keys to values");
       return conf;
     }
-    node.fields()
-        .forEachRemaining(
-            e -> {
-              String key = e.getKey();
-              if (!key.startsWith("spark.")) {
-                problem("sparkConf." + key, "Spark settings start with 'spark.'");
-              } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                problem("sparkConf." + key, "must be a single value (quote it as a string)");
-              } else {
-                conf.put(key, e.getValue().asText());
-              }
-            });
+    for (var e : node.properties()) {
+      String key = e.getKey();
+      if (!key.startsWith("spark.")) {
+        problem("sparkConf." + key, "Spark settings start with 'spark.'");
+      } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        problem("sparkConf." + key, "must be a single value (quote it as a string)");
+      } else {
+        conf.put(key, e.getValue().asText());
+      }
+    }
     return conf;
   }
 

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real appspark CLI, run as its own process the way {@code ./appspark} runs it (minus the
- * build step), against a state directory of the test's own.
+ * The real appspark CLI, run as its own process the way {@code ./appspark} runs it (minus the build
+ * step), against a state directory of the test's own.
  */
 public final class Cli {
-  public static final Path HOME = Path.of(System.getProperty("appspark.home", "..")).toAbsolutePath().normalize();
+  public static final Path HOME =
+      Path.of(System.getProperty("appspark.home", "..")).toAbsolutePath().normalize();
   public static final Path EXAMPLES_JAR = HOME.resolve("examples/target/appspark-examples.jar");
 
   private final Path stateDir;
@@ -40,7 +41,8 @@ public final class Cli {
       Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new AssertionError("appspark " + String.join(" ", args) + " did not finish in 5 minutes");
+        throw new AssertionError(
+            "appspark " + String.join(" ", args) + " did not finish in 5 minutes");
       }
       return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {
@@ -65,7 +67,11 @@ public final class Cli {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Dappspark.home=" + HOME);
     cmd.add("-cp");
-    cmd.add(HOME.resolve("launcher/target/appspark-launcher.jar") + ":" + HOME.resolve("launcher/target/lib") + "/*");
+    cmd.add(
+        HOME.resolve("launcher/target/appspark-launcher.jar")
+            + ":"
+            + HOME.resolve("launcher/target/lib")
+            + "/*");
     cmd.add("io.appspark.launcher.cli.Main");
     cmd.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(cmd);

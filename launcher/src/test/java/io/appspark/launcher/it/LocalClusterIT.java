@@ -44,15 +44,27 @@ class LocalClusterIT {
 
     Cli.Result job =
         cli.run(
-            "submit", "--name", "sums",
-            "--class", "io.appspark.examples.SumOfSquares",
-            "--conf", "spark.dynamicAllocation.enabled=false",
-            "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-            "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
-            Cli.EXAMPLES_JAR.toString(), "200000", "16");
+            "submit",
+            "--name",
+            "sums",
+            "--class",
+            "io.appspark.examples.SumOfSquares",
+            "--conf",
+            "spark.dynamicAllocation.enabled=false",
+            "--conf",
+            "spark.scheduler.minRegisteredResourcesRatio=1.0",
+            "--conf",
+            "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+            Cli.EXAMPLES_JAR.toString(),
+            "200000",
+            "16");
 
     long n = 200_000;
-    BigInteger expected = BigInteger.valueOf(n).multiply(BigInteger.valueOf(n + 1)).multiply(BigInteger.valueOf(2 * n + 1)).divide(BigInteger.valueOf(6));
+    BigInteger expected =
+        BigInteger.valueOf(n)
+            .multiply(BigInteger.valueOf(n + 1))
+            .multiply(BigInteger.valueOf(2 * n + 1))
+            .divide(BigInteger.valueOf(6));
     assertThat(job.exitCode()).as(Cli.text(job)).isZero();
     assertThat(job.out()).contains("RESULT sum=" + expected + " executors=2");
   }
@@ -78,26 +90,47 @@ class LocalClusterIT {
     Process driver =
         cli.start(
             stateDir.resolve("driver.log"),
-            "submit", "--name", "orphans",
-            "--class", "io.appspark.examples.SumOfSquares",
-            "--conf", "spark.dynamicAllocation.enabled=false",
-            Cli.EXAMPLES_JAR.toString(), "4000000000", "400");
+            "submit",
+            "--name",
+            "orphans",
+            "--class",
+            "io.appspark.examples.SumOfSquares",
+            "--conf",
+            "spark.dynamicAllocation.enabled=false",
+            Cli.EXAMPLES_JAR.toString(),
+            "4000000000",
+            "400");
     try {
-      List<Long> workerPids = state.workers().stream().map(ClusterState.WorkerProcess::pid).toList();
-      await("an executor under each worker").atMost(ofSeconds(120))
-          .until(() -> workerPids.stream().allMatch(pid -> ProcessHandle.of(pid).map(p -> p.children().findAny().isPresent()).orElse(false)));
+      List<Long> workerPids =
+          state.workers().stream().map(ClusterState.WorkerProcess::pid).toList();
+      await("an executor under each worker")
+          .atMost(ofSeconds(120))
+          .until(
+              () ->
+                  workerPids.stream()
+                      .allMatch(
+                          pid ->
+                              ProcessHandle.of(pid)
+                                  .map(p -> p.children().findAny().isPresent())
+                                  .orElse(false)));
       List<Long> notCluster = new ArrayList<>(List.of(state.supervisorPid(), driver.pid()));
       driver.descendants().map(ProcessHandle::pid).forEach(notCluster::add);
       List<ProcessHandle> spark = new ArrayList<>(cli.processesOf("orphans"));
       spark.removeIf(p -> notCluster.contains(p.pid()));
-      assertThat(spark).extracting(ProcessHandle::pid)
-          .contains(state.masterPid()).containsAll(workerPids).hasSizeGreaterThanOrEqualTo(5);
+      assertThat(spark)
+          .extracting(ProcessHandle::pid)
+          .contains(state.masterPid())
+          .containsAll(workerPids)
+          .hasSizeGreaterThanOrEqualTo(5);
 
       new ProcessBuilder("kill", "-KILL", Long.toString(state.supervisorPid())).start().waitFor();
 
-      await("every Spark process of the cluster to exit").atMost(ofSeconds(30))
+      await("every Spark process of the cluster to exit")
+          .atMost(ofSeconds(30))
           .until(() -> spark.stream().noneMatch(ProcessHandle::isAlive));
-      assertThat(cli.processesOf("orphans")).extracting(ProcessHandle::pid).doesNotContainAnyElementsOf(spark.stream().map(ProcessHandle::pid).toList());
+      assertThat(cli.processesOf("orphans"))
+          .extracting(ProcessHandle::pid)
+          .doesNotContainAnyElementsOf(spark.stream().map(ProcessHandle::pid).toList());
     } finally {
       driver.destroyForcibly();
     }
@@ -128,10 +161,13 @@ class LocalClusterIT {
     Cli.Result result = cli.run("up", "--detach", "-f", spec.toString());
 
     assertThat(result.exitCode()).as(Cli.text(result)).isEqualTo(2);
-    assertThat(result.err()).contains("workers.initial").contains("between workers.min (1) and workers.max (2)");
+    assertThat(result.err())
+        .contains("workers.initial")
+        .contains("between workers.min (1) and workers.max (2)");
     assertThat(cli.clusterDir("broken")).doesNotExist();
     assertThat(cli.processesOf("broken")).isEmpty();
-    assertThat(Stream.of(cli.run("status", "--name", "broken")).map(Cli.Result::exitCode)).containsExactly(3);
+    assertThat(Stream.of(cli.run("status", "--name", "broken")).map(Cli.Result::exitCode))
+        .containsExactly(3);
   }
 
   private ClusterState up(String name, String... args) {
@@ -145,7 +181,8 @@ class LocalClusterIT {
 
   private ClusterState state(String name) {
     try {
-      return new ObjectMapper().readValue(cli.clusterDir(name).resolve("cluster.json").toFile(), ClusterState.class);
+      return new ObjectMapper()
+          .readValue(cli.clusterDir(name).resolve("cluster.json").toFile(), ClusterState.class);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

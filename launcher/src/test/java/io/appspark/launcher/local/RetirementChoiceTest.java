@@ -38,7 +38,8 @@ class RetirementChoiceTest {
   }
 
   private static MasterState.Worker worker(int port, int coresUsed) {
-    return new MasterState.Worker("w" + port, "127.0.0.1", port, "", 2, coresUsed, 1024, 0, "ALIVE", 0);
+    return new MasterState.Worker(
+        "w" + port, "127.0.0.1", port, "", 2, coresUsed, 1024, 0, "ALIVE", 0);
   }
 
   private static MasterState master(MasterState.Worker... workers) {

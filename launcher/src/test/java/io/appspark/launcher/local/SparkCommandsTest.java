@@ -8,7 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SparkCommandsTest {
-  private final Installation installation = Installation.inSourceTree(Path.of("/opt/appspark"), Path.of("/usr/lib/jvm/17"));
+  private final Installation installation =
+      Installation.inSourceTree(Path.of("/opt/appspark"), Path.of("/usr/lib/jvm/17"));
   private final ClusterLayout layout = new ClusterLayout(Path.of("/state/clusters/shop"));
   private final SparkCommands commands = new SparkCommands(installation, layout, "shop", 4242);
 
@@ -18,16 +19,26 @@ class SparkCommandsTest {
 
     assertThat(master.command()).startsWith("/usr/lib/jvm/17/bin/java");
     assertThat(master.command())
-        .containsSubsequence("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "7177", "--webui-port", "8180")
+        .containsSubsequence(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "7177",
+            "--webui-port",
+            "8180")
         .containsSubsequence("--properties-file", "/state/clusters/shop/conf/spark-defaults.conf");
     assertThat(master.logFile()).isEqualTo(Path.of("/state/clusters/shop/logs/master.log"));
   }
 
   @Test
   void everyDaemonWatchesTheSupervisorAndIsMarkedWithItsCluster() {
-    for (JvmCommand cmd : List.of(commands.master(1, 2), commands.worker(1, 3, "spark://127.0.0.1:1", 1, "1024m"))) {
+    for (JvmCommand cmd :
+        List.of(commands.master(1, 2), commands.worker(1, 3, "spark://127.0.0.1:1", 1, "1024m"))) {
       assertThat(cmd.command())
-          .contains("-javaagent:/opt/appspark/parent-watch/target/appspark-parent-watch.jar=4242", "-Dappspark.cluster=shop")
+          .contains(
+              "-javaagent:/opt/appspark/parent-watch/target/appspark-parent-watch.jar=4242",
+              "-Dappspark.cluster=shop")
           .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
     }
   }
@@ -37,7 +48,8 @@ class SparkCommandsTest {
     JvmCommand worker = commands.worker(3, 40000, "spark://127.0.0.1:7177", 2, "2048m");
 
     assertThat(worker.command())
-        .containsSubsequence("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port", "40000")
+        .containsSubsequence(
+            "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port", "40000")
         .containsSubsequence("--cores", "2", "--memory", "2048m")
         .containsSubsequence("--work-dir", "/state/clusters/shop/work/worker-3")
         .endsWith("spark://127.0.0.1:7177");
@@ -51,11 +63,25 @@ class SparkCommandsTest {
   @Test
   void aDriverGoesThroughSparkSubmitInClientModeWithTheDriverConf() {
     JvmCommand driver =
-        commands.driver("com.shop.Report", Path.of("/apps/report.jar"), List.of("2026"), "spark://127.0.0.1:7177", Map.of("spark.executor.cores", "1"), "2g", Path.of("/tmp/d.log"));
+        commands.driver(
+            "com.shop.Report",
+            Path.of("/apps/report.jar"),
+            List.of("2026"),
+            "spark://127.0.0.1:7177",
+            Map.of("spark.executor.cores", "1"),
+            "2g",
+            Path.of("/tmp/d.log"));
 
     assertThat(driver.command())
         .contains("-Xmx2g")
-        .containsSubsequence("org.apache.spark.deploy.SparkSubmit", "--master", "spark://127.0.0.1:7177", "--deploy-mode", "client", "--class", "com.shop.Report")
+        .containsSubsequence(
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "spark://127.0.0.1:7177",
+            "--deploy-mode",
+            "client",
+            "--class",
+            "com.shop.Report")
         .containsSubsequence("--conf", "spark.executor.cores=1", "/apps/report.jar", "2026");
   }
 }

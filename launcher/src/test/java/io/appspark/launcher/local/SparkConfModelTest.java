@@ -18,7 +18,9 @@ class SparkConfModelTest {
   void oneExecutorFillsOneWorker() {
     var conf = SparkConfModel.driverConf(spec);
 
-    assertThat(conf).containsEntry("spark.executor.cores", "2").containsEntry("spark.executor.memory", "3072m");
+    assertThat(conf)
+        .containsEntry("spark.executor.cores", "2")
+        .containsEntry("spark.executor.memory", "3072m");
   }
 
   @Test
@@ -34,8 +36,10 @@ class SparkConfModelTest {
 
   @Test
   void theSpecsSparkConfWins() {
-    assertThat(SparkConfModel.driverConf(spec)).containsEntry("spark.dynamicAllocation.executorIdleTimeout", "5s");
-    assertThat(SparkConfModel.daemonConf(spec)).containsEntry("spark.dynamicAllocation.executorIdleTimeout", "5s");
+    assertThat(SparkConfModel.driverConf(spec))
+        .containsEntry("spark.dynamicAllocation.executorIdleTimeout", "5s");
+    assertThat(SparkConfModel.daemonConf(spec))
+        .containsEntry("spark.dynamicAllocation.executorIdleTimeout", "5s");
   }
 
   @Test

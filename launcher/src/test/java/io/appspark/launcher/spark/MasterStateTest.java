@@ -15,19 +15,25 @@ class MasterStateTest {
     assertThat(state.status()).isEqualTo("ALIVE");
     assertThat(state.aliveWorkerCount()).isEqualTo(1);
     assertThat(state.workers()).hasSize(2);
-    assertThat(state.activeApps()).singleElement().satisfies(app -> {
-      assertThat(app.name()).isEqualTo("appspark-demo-customer-churn");
-      assertThat(app.state()).isEqualTo("RUNNING");
-      assertThat(app.cores()).isEqualTo(1);
-    });
+    assertThat(state.activeApps())
+        .singleElement()
+        .satisfies(
+            app -> {
+              assertThat(app.name()).isEqualTo("appspark-demo-customer-churn");
+              assertThat(app.state()).isEqualTo("RUNNING");
+              assertThat(app.cores()).isEqualTo(1);
+            });
   }
 
   @Test
   void aDecommissionedWorkerIsNotAlive() {
-    assertThat(state.workerOnPort(37277)).get().satisfies(w -> {
-      assertThat(w.state()).isEqualTo("DECOMMISSIONED");
-      assertThat(w.isAlive()).isFalse();
-    });
+    assertThat(state.workerOnPort(37277))
+        .get()
+        .satisfies(
+            w -> {
+              assertThat(w.state()).isEqualTo("DECOMMISSIONED");
+              assertThat(w.isAlive()).isFalse();
+            });
     assertThat(state.aliveWorkers()).extracting(MasterState.Worker::port).containsExactly(36725);
   }
 

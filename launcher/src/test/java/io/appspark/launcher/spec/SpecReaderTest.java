@@ -47,7 +47,10 @@ class SpecReaderTest {
   @Test
   void flagsWinOverTheFile() {
     ClusterSpec spec =
-        SpecReader.read("name: shop\nworkers: {initial: 1}\n", "shop.yaml", new SpecOverrides(Optional.of("other"), Optional.of(3)));
+        SpecReader.read(
+            "name: shop\nworkers: {initial: 1}\n",
+            "shop.yaml",
+            new SpecOverrides(Optional.of("other"), Optional.of(3)));
 
     assertThat(spec.name()).isEqualTo("other");
     assertThat(spec.workers().initial()).isEqualTo(3);
@@ -67,15 +70,24 @@ class SpecReaderTest {
         Arguments.of("workers: {max: 0}", "workers.max", "from 1 to 64"),
         Arguments.of("workers: {max: 65}", "workers.max", "from 1 to 64"),
         Arguments.of("workers: {min: 3, max: 2}", "workers.min", "at most workers.max (2)"),
-        Arguments.of("workers: {initial: 9, max: 4}", "workers.initial", "between workers.min (1) and workers.max (4)"),
+        Arguments.of(
+            "workers: {initial: 9, max: 4}",
+            "workers.initial",
+            "between workers.min (1) and workers.max (4)"),
         Arguments.of("workers: {cores: 0}", "workers.cores", "from 1 to 64"),
         Arguments.of("workers: {cores: two}", "workers.cores", "whole number"),
         Arguments.of("workers: {memory: 100m}", "workers.memory", "from 512m to 256g"),
         Arguments.of("workers: {memory: lots}", "workers.memory", "like 512m or 2g"),
-        Arguments.of("workers: {colour: red}", "workers.colour", "allowed: cores, initial, max, memory, min"),
+        Arguments.of(
+            "workers: {colour: red}",
+            "workers.colour",
+            "allowed: cores, initial, max, memory, min"),
         Arguments.of("workers: 3", "workers", "must be a mapping"),
         Arguments.of("size: big", "size", "allowed: name, sparkConf, workers"),
-        Arguments.of("sparkConf: {shuffle.partitions: 8}", "sparkConf.shuffle.partitions", "start with 'spark.'"),
+        Arguments.of(
+            "sparkConf: {shuffle.partitions: 8}",
+            "sparkConf.shuffle.partitions",
+            "start with 'spark.'"),
         Arguments.of("sparkConf: {spark.x: [1, 2]}", "sparkConf.spark.x", "single value"),
         Arguments.of("name: [oops", "(document)", "not valid YAML"),
         Arguments.of("- a list", "(document)", "must be a mapping"));
@@ -87,26 +99,39 @@ class SpecReaderTest {
     assertThatThrownBy(() -> SpecReader.read(yaml, "app.yaml", SpecOverrides.none()))
         .isInstanceOfSatisfying(
             InvalidSpecException.class,
-            e -> assertThat(e.problems()).anySatisfy(p -> {
-              assertThat(p.field()).isEqualTo(field);
-              assertThat(p.message()).contains(fix);
-            }))
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        p -> {
+                          assertThat(p.field()).isEqualTo(field);
+                          assertThat(p.message()).contains(fix);
+                        }))
         .hasMessageContaining("app.yaml");
   }
 
   @Test
   void aBadWorkersFlagIsNamedAsTheFlag() {
-    assertThatThrownBy(() -> SpecReader.defaults(new SpecOverrides(Optional.empty(), Optional.of(99))))
+    assertThatThrownBy(
+            () -> SpecReader.defaults(new SpecOverrides(Optional.empty(), Optional.of(99))))
         .isInstanceOfSatisfying(
             InvalidSpecException.class,
-            e -> assertThat(e.problems()).extracting(SpecProblem::field).containsExactly("--workers"));
+            e ->
+                assertThat(e.problems())
+                    .extracting(SpecProblem::field)
+                    .containsExactly("--workers"));
   }
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    assertThatThrownBy(() -> SpecReader.read("name: X\nworkers: {cores: 0, memory: 1}\n", "app.yaml", SpecOverrides.none()))
+    assertThatThrownBy(
+            () ->
+                SpecReader.read(
+                    "name: X\nworkers: {cores: 0, memory: 1}\n", "app.yaml", SpecOverrides.none()))
         .isInstanceOfSatisfying(
             InvalidSpecException.class,
-            e -> assertThat(e.problems()).extracting(SpecProblem::field).containsExactlyInAnyOrder("name", "workers.cores", "workers.memory"));
+            e ->
+                assertThat(e.problems())
+                    .extracting(SpecProblem::field)
+                    .containsExactlyInAnyOrder("name", "workers.cores", "workers.memory"));
   }
 }
