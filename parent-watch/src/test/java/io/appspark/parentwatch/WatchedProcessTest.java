@@ -11,16 +11,14 @@ class WatchedProcessTest {
 
   @Test
   void theCurrentProcessIsAlive() {
-    var watched =
-        ParentWatchAgent.WatchedProcess.parse(Long.toString(ProcessHandle.current().pid()));
+    var watched = WatchParent.WatchedProcess.parse(Long.toString(ProcessHandle.current().pid()));
     assertThat(watched.isAlive()).isTrue();
   }
 
   @Test
   void aReusedPidWithAnotherStartTimeCountsAsGone() {
     var watched =
-        new ParentWatchAgent.WatchedProcess(
-            ProcessHandle.current().pid(), Optional.of(Instant.EPOCH));
+        new WatchParent.WatchedProcess(ProcessHandle.current().pid(), Optional.of(Instant.EPOCH));
     assertThat(watched.isAlive()).isFalse();
   }
 
@@ -28,13 +26,13 @@ class WatchedProcessTest {
   void aFinishedProcessIsGone() throws Exception {
     Process p = new ProcessBuilder("true").start();
     p.waitFor();
-    var watched = new ParentWatchAgent.WatchedProcess(p.pid(), Optional.empty());
+    var watched = new WatchParent.WatchedProcess(p.pid(), Optional.empty());
     assertThat(watched.isAlive()).isFalse();
   }
 
   @Test
   void aMissingPidIsRefusedWithTheExpectedForm() {
-    assertThatThrownBy(() -> ParentWatchAgent.WatchedProcess.parse("abc"))
-        .hasMessageContaining("-javaagent:parent-watch.jar=1234");
+    assertThatThrownBy(() -> WatchParent.WatchedProcess.parse("abc"))
+        .hasMessageContaining("WatchParent 1234 org.example.Main");
   }
 }

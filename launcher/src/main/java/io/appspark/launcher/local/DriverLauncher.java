@@ -32,7 +32,12 @@ public final class DriverLauncher {
       throw new LauncherException(ExitCode.USAGE, "APP.jar: no such file: " + appJar);
     }
     SparkCommands commands =
-        new SparkCommands(installation, layout, cluster.name(), ProcessHandle.current().pid());
+        new SparkCommands(
+            installation,
+            layout,
+            cluster.name(),
+            ProcessHandle.current().pid(),
+            ClassDataArchives.disabled());
     JvmCommand driver =
         commands.driver(
             mainClass,

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * startup from the appspark home (the repository root, which {@code ./appspark} passes in).
  */
 public record Installation(
-    Path home, Path sparkHome, Path parentWatchJar, Path examplesJar, Path javaHome) {
+    Path home, Path sparkHome, Path parentWatchJar, Path examplesJar, Path javaHome, Path cache) {
   public static final String HOME_PROPERTY = "appspark.home";
   public static final String JARS_PROPERTY = "appspark.jars";
 
@@ -27,7 +27,8 @@ public record Installation(
         root.resolve("spark-dist/target/spark-home"),
         jars.resolve("appspark-parent-watch.jar"),
         jars.resolve("appspark-examples.jar"),
-        javaHome);
+        javaHome,
+        defaultCache());
   }
 
   /** The jars straight from the build's target directories (tests, development). */
@@ -38,7 +39,16 @@ public record Installation(
         root.resolve("spark-dist/target/spark-home"),
         root.resolve("parent-watch/target/appspark-parent-watch.jar"),
         root.resolve("examples/target/appspark-examples.jar"),
-        javaHome);
+        javaHome,
+        defaultCache());
+  }
+
+  /** {@code $APPSPARK_CACHE}, else {@code ~/.cache/appspark}: what is built once and kept. */
+  static Path defaultCache() {
+    String cache = System.getenv("APPSPARK_CACHE");
+    return cache == null || cache.isBlank()
+        ? Path.of(System.getProperty("user.home"), ".cache", "appspark")
+        : Path.of(cache);
   }
 
   /** From the {@code appspark.home} and {@code appspark.jars} system properties. */
@@ -61,6 +71,26 @@ public record Installation(
 
   public Path java() {
     return javaHome.resolve("bin/java");
+  }
+
+  /**
+   * Where class-data archives for this JDK and this exact set of Spark jars live: under {@code
+   * $APPSPARK_CACHE} (default {@code ~/.cache/appspark}), keyed by a digest of both.
+   */
+  public Path classDataDirectory(Path cache) {
+    StringBuilder key =
+        new StringBuilder(javaHome.toString())
+            .append(Runtime.version())
+            .append(parentWatchJar)
+            .append(parentWatchJar.toFile().length());
+    try (var jars = Files.list(sparkJars())) {
+      jars.sorted()
+          .forEach(j -> key.append('|').append(j.getFileName()).append(j.toFile().length()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + sparkJars(), e);
+    }
+    String digest = Integer.toHexString(key.toString().hashCode());
+    return cache.resolve("cds").resolve("spark-" + digest);
   }
 
   /** Fails with what to run when a built piece is missing. */

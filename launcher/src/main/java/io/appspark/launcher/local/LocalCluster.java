@@ -44,6 +44,7 @@ public final class LocalCluster implements AutoCloseable {
   private final ClusterLayout layout;
   private final StateFiles files;
   private final SparkCommands commands;
+  private final ClassDataArchives archives;
   private final Installation installation;
   private final String marker;
   private final ScheduledExecutorService reconciler;
@@ -66,8 +67,10 @@ public final class LocalCluster implements AutoCloseable {
     this.layout = layout;
     this.installation = installation;
     this.files = new StateFiles(layout);
+    this.archives = new ClassDataArchives(installation.classDataDirectory(installation.cache()));
     this.commands =
-        new SparkCommands(installation, layout, spec.name(), ProcessHandle.current().pid());
+        new SparkCommands(
+            installation, layout, spec.name(), ProcessHandle.current().pid(), archives);
     this.marker = "cluster(" + spec.name() + ")";
     this.reconciler =
         Executors.newSingleThreadScheduledExecutor(
@@ -87,7 +90,17 @@ public final class LocalCluster implements AutoCloseable {
           "the master to answer at " + masterWebUrl,
           timeout,
           progress,
-          () -> masterClient.state().filter(s -> "ALIVE".equals(s.status())));
+          () -> {
+            if (!master.isAlive()) {
+              throw new LauncherException(
+                  ExitCode.FAILED,
+                  "the master exited with code "
+                      + master.exitValue()
+                      + "; see "
+                      + layout.logs().resolve("master.log"));
+            }
+            return masterClient.state().filter(s -> "ALIVE".equals(s.status()));
+          });
       progress.done("master ready at " + masterUrl + " (UI " + masterWebUrl + ")");
       call(() -> targetWorkers = spec.workers().initial());
       reconciler.scheduleWithFixedDelay(
@@ -207,6 +220,7 @@ public final class LocalCluster implements AutoCloseable {
       Processes.stop(master.toHandle(), STOP_GRACE);
     }
     files.removeRunningState();
+    archives.promoteRecordings();
     LOG.info("{} stopped", marker);
   }
 

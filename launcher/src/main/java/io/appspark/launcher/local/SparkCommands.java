@@ -29,25 +29,34 @@ public final class SparkCommands {
           "java.base/sun.util.calendar");
 
   static final String DAEMON_HEAP = "512m";
+  static final String WATCH_PARENT_CLASS = "io.appspark.parentwatch.WatchParent";
+  static final String MASTER_CLASS = "org.apache.spark.deploy.master.Master";
+  static final String WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
 
   private final Installation installation;
   private final ClusterLayout layout;
   private final String clusterName;
   private final long supervisorPid;
+  private final ClassDataArchives archives;
 
   public SparkCommands(
-      Installation installation, ClusterLayout layout, String clusterName, long supervisorPid) {
+      Installation installation,
+      ClusterLayout layout,
+      String clusterName,
+      long supervisorPid,
+      ClassDataArchives archives) {
     this.installation = installation;
     this.layout = layout;
     this.clusterName = clusterName;
     this.supervisorPid = supervisorPid;
+    this.archives = archives;
   }
 
   public JvmCommand master(int rpcPort, int webUiPort) {
-    List<String> cmd = jvm(DAEMON_HEAP);
+    List<String> cmd = daemonJvm("master");
     cmd.addAll(
         List.of(
-            "org.apache.spark.deploy.master.Master",
+            MASTER_CLASS,
             "--host",
             "127.0.0.1",
             "--port",
@@ -61,10 +70,10 @@ public final class SparkCommands {
 
   public JvmCommand worker(int ordinal, int rpcPort, String masterUrl, int cores, String memory) {
     Path workDir = layout.workerDir(ordinal);
-    List<String> cmd = jvm(DAEMON_HEAP);
+    List<String> cmd = daemonJvm("worker");
     cmd.addAll(
         List.of(
-            "org.apache.spark.deploy.worker.Worker",
+            WORKER_CLASS,
             "--host",
             "127.0.0.1",
             "--port",
@@ -97,6 +106,16 @@ public final class SparkCommands {
       String driverMemory,
       Path logFile) {
     List<String> cmd = jvm(driverMemory);
+    cmd.add("-cp");
+    cmd.add(
+        installation.parentWatchJar()
+            + ":"
+            + layout.confDir()
+            + "/:"
+            + installation.sparkJars()
+            + "/*");
+    cmd.add(WATCH_PARENT_CLASS);
+    cmd.add(Long.toString(supervisorPid));
     cmd.add("org.apache.spark.deploy.SparkSubmit");
     cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
     driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
@@ -112,12 +131,25 @@ public final class SparkCommands {
     cmd.add("-XX:+UseParallelGC");
     cmd.add("-Djava.io.tmpdir=" + layout.tmp());
     cmd.add("-Dappspark.cluster=" + clusterName);
-    cmd.add("-javaagent:" + installation.parentWatchJar() + "=" + supervisorPid);
     for (String opening : JAVA_MODULE_OPTIONS) {
       cmd.add("--add-opens=" + opening + "=ALL-UNNAMED");
     }
+    return cmd;
+  }
+
+  /**
+   * A master or worker JVM, run through the parent watch. Its class path holds no per-cluster
+   * directory, so that one class-data archive serves every cluster; the log configuration is named
+   * instead.
+   */
+  private List<String> daemonJvm(String role) {
+    List<String> cmd = jvm(DAEMON_HEAP);
+    cmd.addAll(archives.jvmOptions(role));
+    cmd.add("-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
     cmd.add("-cp");
-    cmd.add(layout.confDir() + "/:" + installation.sparkJars() + "/*");
+    cmd.add(installation.parentWatchJar() + ":" + installation.sparkJars() + "/*");
+    cmd.add(WATCH_PARENT_CLASS);
+    cmd.add(Long.toString(supervisorPid));
     return cmd;
   }
 

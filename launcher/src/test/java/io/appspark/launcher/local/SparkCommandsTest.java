@@ -11,7 +11,9 @@ class SparkCommandsTest {
   private final Installation installation =
       Installation.inSourceTree(Path.of("/opt/appspark"), Path.of("/usr/lib/jvm/17"));
   private final ClusterLayout layout = new ClusterLayout(Path.of("/state/clusters/shop"));
-  private final SparkCommands commands = new SparkCommands(installation, layout, "shop", 4242);
+  private final SparkCommands commands =
+      new SparkCommands(
+          installation, layout, "shop", 4242, new ClassDataArchives(Path.of("/cache/cds")));
 
   @Test
   void theMasterListensOnTheGivenLoopbackPortsWithTheClustersConf() {
@@ -36,9 +38,8 @@ class SparkCommandsTest {
     for (JvmCommand cmd :
         List.of(commands.master(1, 2), commands.worker(1, 3, "spark://127.0.0.1:1", 1, "1024m"))) {
       assertThat(cmd.command())
-          .contains(
-              "-javaagent:/opt/appspark/parent-watch/target/appspark-parent-watch.jar=4242",
-              "-Dappspark.cluster=shop")
+          .containsSubsequence("io.appspark.parentwatch.WatchParent", "4242")
+          .contains("-Dappspark.cluster=shop")
           .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
     }
   }
@@ -58,6 +59,22 @@ class SparkCommandsTest {
         .containsEntry("SPARK_SCALA_VERSION", "2.13")
         .containsEntry("JAVA_HOME", "/usr/lib/jvm/17");
     assertThat(worker.workingDirectory()).isEqualTo(Path.of("/state/clusters/shop/work/worker-3"));
+  }
+
+  @Test
+  void aDaemonRecordsAClassDataArchiveUntilOneExists() {
+    assertThat(commands.master(1, 2).command())
+        .anySatisfy(
+            option -> assertThat(option).startsWith("-XX:ArchiveClassesAtExit=/cache/cds/master-"));
+  }
+
+  @Test
+  void daemonClassPathsAreTheSparkJarsAloneSoOneArchiveServesEveryCluster() {
+    assertThat(commands.worker(1, 3, "spark://x:1", 1, "1g").command())
+        .containsSubsequence(
+            "-cp",
+            "/opt/appspark/parent-watch/target/appspark-parent-watch.jar:/opt/appspark/spark-dist/target/spark-home/jars/*")
+        .contains("-Dlog4j2.configurationFile=/state/clusters/shop/conf/log4j2.properties");
   }
 
   @Test
