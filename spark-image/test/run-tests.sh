@@ -228,13 +228,16 @@ check "no history-server process runs as root (UID $history_uid)" only_uid histo
 
 # Heap from the memory limit: 1536 MiB -> worker JVM 192m, executors offered (1536-192-256)*0.7.
 sized_port=$(free_port)
-start_worker_container sized "$(random_uid)" "$sized_port" --memory 1536m
+sized_ui=$(free_port)
+start_worker_container sized "$(random_uid)" "$sized_port" --memory 1536m -e SPARK_WORKER_WEBUI_PORT="$sized_ui"
 sized_by_limit() {
   json wait-worker "$master_web" "$sized_port" "$(date +%s.%N)" 120 >/dev/null || return 1
   podman logs sized 2>&1 | grep "memory-limit=1536m heap=192m worker-memory=761m" || return 1
   [ "$(json worker "$master_web" "$sized_port")" = "ALIVE 761 2" ]
 }
 check "a 1536 MiB worker container sizes heap 192m and offers 761 MB" sized_by_limit
+worker_metrics() { curl -sfL "http://127.0.0.1:$sized_ui/metrics/prometheus/" | grep "^metrics_worker_memFree_MB_Value"; }
+check "worker serves Prometheus metrics" worker_metrics
 podman rm -f -t 0 sized >/dev/null
 gone() { [ "$(json worker "$master_web" "$1" | cut -d' ' -f1)" != ALIVE ]; }
 wait_for 60 gone "$sized_port" || true
@@ -274,6 +277,7 @@ host_worker() { # host_worker PORT: the image's entrypoint, from the build conte
   host_pids+=("$!")
 }
 container_times=() host_times=()
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for rep in $(seq "$repetitions"); do
   port=$(free_port)
   start=$(date +%s.%N)
@@ -290,21 +294,27 @@ done
 image_bytes=$(podman image inspect "$image" --format '{{.Size}}')
 base_bytes=$(podman image inspect "$base_image" --format '{{.Size}}')
 mkdir -p "$(dirname "$results")"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 python3 - "$results" "$image" "$image_bytes" "$base_image" "$base_bytes" "$build_seconds" \
-  "${container_times[*]}" "${host_times[*]}" <<'EOF'
+  "${container_times[*]}" "${host_times[*]}" "$load_before" "$load_after" <<'EOF'
 import json, statistics, sys, platform, os
-out, image, size, base, base_size, build, cont, host = sys.argv[1:]
+out, image, size, base, base_size, build, cont, host, load_before, load_after = sys.argv[1:]
 cont = [float(t) for t in cont.split()]
 host = [float(t) for t in host.split()]
 report = {
     "scenario": "spark-image: start to worker registered, container vs. the same worker process on the host",
-    "machine": {"cores": os.cpu_count(), "kernel": platform.release()},
+    "machine": {"cores": os.cpu_count(), "kernel": platform.release(),
+                "load_average_1_5_15_before": load_before, "load_average_1_5_15_after": load_after},
+    "method": "alternating repetitions in one run against one master container: podman run -d of a worker "
+              "container vs. the image's entrypoint and jars started as a host process; each timed from just "
+              "before the start command until the master's /json/ lists the worker ALIVE (polled every 50 ms)",
     "image": image, "image_bytes": int(size), "base_image": base, "base_image_bytes": int(base_size),
     "image_build_seconds": int(build),
     "worker_registered_seconds": {
         "container": cont, "host": host,
         "container_median": statistics.median(cont), "host_median": statistics.median(host),
         "ratio_container_to_host_median": round(statistics.median(cont) / statistics.median(host), 2),
+        "ratio_per_repetition": [round(c / h, 2) for c, h in zip(cont, host)],
     },
 }
 with open(out, "w") as f:
