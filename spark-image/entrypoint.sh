@@ -1,0 +1,192 @@
+#!/bin/bash
+# entrypoint.sh ROLE [ARGS...]: starts one process of an appspark in-app Spark cluster.
+#
+#   master            standalone master
+#   worker            standalone worker of SPARK_MASTER_URL; SIGTERM decommissions it first
+#   connect           Spark Connect server, a driver on SPARK_MASTER_URL (default local[*])
+#   history           history server
+#   exec CMD [ARGS]   CMD with the image's Spark environment (SPARK_HOME, SPARK_CONF_DIR, ...)
+#
+# The image runs it as `tini -- appspark-nss-wrapper entrypoint.sh ROLE`, so any UID with
+# group 0 resolves to a user name. ARGS after master/worker/connect/history are passed to the
+# Spark main class. Spark logs go to stdout; this script's own lines to stderr. The environment
+# variables it reads are listed in spark-image/README.md.
+set -euo pipefail
+
+export SPARK_HOME=${SPARK_HOME:-/opt/spark}
+export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-2.13}
+conf_mount=${APPSPARK_CONF_MOUNT:-$SPARK_HOME/conf-mounted}
+runtime_dir=${APPSPARK_RUNTIME_DIR:-${TMPDIR:-/tmp}/appspark-$$}
+cgroup_root=${APPSPARK_CGROUP_ROOT:-/sys/fs/cgroup}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# The module openings Spark needs on Java 17 (the same list as the launcher's SparkCommands).
+add_opens=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util
+  java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs
+  sun.security.action sun.util.calendar)
+
+log() { echo "appspark-entrypoint: $*" >&2; }
+die() { log "$*"; exit 2; }
+
+# The memory this container may use, in MiB: the cgroup (v2, else v1) limit, capped by the
+# machine's memory (an unlimited cgroup reports "max" or a huge number).
+memory_limit_mib() {
+  local limit=max machine
+  if [ -r "$cgroup_root/memory.max" ]; then
+    limit=$(<"$cgroup_root/memory.max")
+  elif [ -r "$cgroup_root/memory/memory.limit_in_bytes" ]; then
+    limit=$(<"$cgroup_root/memory/memory.limit_in_bytes")
+  fi
+  machine=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+  if [ "$limit" = max ] || [ $((limit / 1048576)) -ge "$machine" ]; then
+    echo "$machine"
+  else
+    echo $((limit / 1048576))
+  fi
+}
+
+# Heap sizing (README "Memory"): a daemon or driver JVM gets 3/4 of what is left after 256 MiB
+# for metaspace, code cache, threads and direct buffers. A worker container mostly holds
+# executors: the worker JVM gets 1/8 of the limit (128..512 MiB), and it offers executors 70 %
+# of the rest after its own 256 MiB non-heap; the other 30 % covers the executors' off-heap
+# memory and the page cache that shuffle files live in.
+clamp() { # clamp VALUE MIN [MAX]
+  local v=$1
+  [ "$v" -ge "$2" ] || v=$2
+  [ -z "${3:-}" ] || [ "$v" -le "$3" ] || v=$3
+  echo "$v"
+}
+
+size_memory() {
+  local limit
+  limit=$(memory_limit_mib)
+  if [ "$1" = worker ]; then
+    heap_mib=$(clamp $((limit / 8)) 128 512)
+    worker_memory=${SPARK_WORKER_MEMORY:-$(clamp $(((limit - heap_mib - 256) * 7 / 10)) 256)m}
+  else
+    heap_mib=$(clamp $(((limit - 256) * 3 / 4)) 128)
+  fi
+  heap=${SPARK_DAEMON_MEMORY:-${heap_mib}m}
+  log "role=$1 memory-limit=${limit}m heap=$heap${worker_memory:+ worker-memory=$worker_memory}"
+}
+
+# The effective conf dir: the image's conf, then the mounted files (a mounted spark-defaults.conf
+# is appended, so its keys win; any other mounted file replaces the image's).
+prepare_conf() {
+  export SPARK_CONF_DIR=$runtime_dir/conf
+  mkdir -p "$SPARK_CONF_DIR"
+  cp "$SPARK_HOME"/conf/* "$SPARK_CONF_DIR"/
+  local f
+  for f in "$conf_mount"/*; do
+    [ -f "$f" ] || continue
+    if [ "${f##*/}" = spark-defaults.conf ]; then
+      printf '\n# from %s\n' "$f" >>"$SPARK_CONF_DIR/spark-defaults.conf"
+      cat "$f" >>"$SPARK_CONF_DIR/spark-defaults.conf"
+    else
+      cp "$f" "$SPARK_CONF_DIR/"
+    fi
+  done
+  printf '\n# from the environment\n' >>"$SPARK_CONF_DIR/spark-defaults.conf"
+}
+
+# Appends to the effective spark-defaults.conf: the last occurrence of a key wins.
+set_property() { [ -z "$2" ] || echo "$1=$2" >>"$SPARK_CONF_DIR/spark-defaults.conf"; }
+
+jvm_command() {
+  cmd=("$java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError)
+  local opening
+  for opening in "${add_opens[@]}"; do
+    cmd+=("--add-opens=java.base/$opening=ALL-UNNAMED")
+  done
+  # Extra JVM options, split on spaces like Spark's own SPARK_DAEMON_JAVA_OPTS.
+  read -r -a extra <<<"${SPARK_DAEMON_JAVA_OPTS:-}"
+  cmd+=("${extra[@]}" -cp "$SPARK_CONF_DIR/:$SPARK_HOME/jars/*" "$@")
+}
+
+# A worker told to stop (SIGTERM from the kubelet or `podman stop`) decommissions: SIGPWR makes
+# it tell the master, which stops giving it executors and asks drivers to move work away. It
+# stops once no executor process is left under it, or after APPSPARK_DECOMMISSION_TIMEOUT.
+run_decommissionable() {
+  "$@" &
+  worker_pid=$!
+  trap decommission TERM INT
+  local status=0
+  wait "$worker_pid" || status=$?
+  exit "$status"
+}
+
+decommission() {
+  trap '' TERM INT
+  local timeout=${APPSPARK_DECOMMISSION_TIMEOUT:-120} outcome=timeout
+  log "SIGTERM: decommissioning the worker, waiting up to ${timeout}s for its executors"
+  kill -PWR "$worker_pid" 2>/dev/null || true
+  local deadline=$((SECONDS + timeout))
+  while kill -0 "$worker_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 2
+    if ! pgrep -P "$worker_pid" >/dev/null; then
+      outcome=drained
+      break
+    fi
+  done
+  log "worker $outcome; stopping it"
+  kill -TERM "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" || true
+  [ "$outcome" = drained ] && exit 0
+  exit 1
+}
+
+role=${1:-}
+[ "$#" -gt 0 ] && shift
+case $role in
+  master)
+    size_memory master
+    prepare_conf
+    jvm_command org.apache.spark.deploy.master.Master \
+      ${SPARK_MASTER_HOST:+--host "$SPARK_MASTER_HOST"} \
+      --port "${SPARK_MASTER_PORT:-7077}" --webui-port "${SPARK_MASTER_WEBUI_PORT:-8080}" \
+      --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@"
+    exec "${cmd[@]}"
+    ;;
+  worker)
+    [ -n "${SPARK_MASTER_URL:-}" ] || die "worker: set SPARK_MASTER_URL (spark://host:port)"
+    size_memory worker
+    prepare_conf
+    jvm_command org.apache.spark.deploy.worker.Worker \
+      ${SPARK_WORKER_HOST:+--host "$SPARK_WORKER_HOST"} \
+      ${SPARK_WORKER_PORT:+--port "$SPARK_WORKER_PORT"} \
+      ${SPARK_WORKER_CORES:+--cores "$SPARK_WORKER_CORES"} \
+      --webui-port "${SPARK_WORKER_WEBUI_PORT:-8081}" --memory "$worker_memory" \
+      --work-dir "${SPARK_WORKER_DIR:-$SPARK_HOME/work}" \
+      --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@" "$SPARK_MASTER_URL"
+    run_decommissionable "${cmd[@]}"
+    ;;
+  connect)
+    size_memory connect
+    prepare_conf
+    set_property spark.connect.grpc.binding.port "${SPARK_CONNECT_PORT:-15002}"
+    set_property spark.ui.port "${SPARK_UI_PORT:-}"
+    jvm_command org.apache.spark.deploy.SparkSubmit \
+      --class org.apache.spark.sql.connect.service.SparkConnectServer \
+      --name "${SPARK_CONNECT_NAME:-Spark Connect server}" \
+      --master "${SPARK_MASTER_URL:-local[*]}" \
+      --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@" spark-internal
+    exec "${cmd[@]}"
+    ;;
+  history)
+    size_memory history
+    prepare_conf
+    set_property spark.history.ui.port "${SPARK_HISTORY_UI_PORT:-}"
+    set_property spark.history.fs.logDirectory "${SPARK_HISTORY_LOG_DIR:-}"
+    jvm_command org.apache.spark.deploy.history.HistoryServer \
+      --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@"
+    exec "${cmd[@]}"
+    ;;
+  exec)
+    [ "$#" -gt 0 ] || die "exec: name a command"
+    prepare_conf
+    exec "$@"
+    ;;
+  *)
+    die "usage: entrypoint.sh master|worker|connect|history|exec CMD [ARGS...] (got '${role}')"
+    ;;
+esac
