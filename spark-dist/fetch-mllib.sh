@@ -19,9 +19,7 @@ if [ ! -f "$archive" ] || ! echo "$sha256  $archive" | sha256sum --quiet -c - 2>
   echo "appspark: fetching the pyspark $version release archive (about 450 MB, once) for MLlib $version" >&2
   tmp=$(mktemp -d "$cache/download.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  python3 -m pip download --quiet --no-deps --no-binary :all: --no-build-isolation \
-    -d "$tmp" "pyspark==$version" >&2 || \
-    python3 -m pip download --quiet --no-deps -d "$tmp" "pyspark==$version" >&2
+  python3 -m pip download --quiet --no-deps -d "$tmp" "pyspark==$version" >&2
   echo "$sha256  $tmp/pyspark-$version.tar.gz" | sha256sum --quiet -c - || {
     echo "appspark: pyspark-$version.tar.gz does not match the pinned sha256; refusing it" >&2
     exit 1
