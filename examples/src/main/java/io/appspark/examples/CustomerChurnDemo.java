@@ -53,7 +53,7 @@ public final class CustomerChurnDemo {
         data.groupBy("region")
             .agg(
                 count("*").alias("customers"),
-                round(sum("yearly_spend"), 0).alias("revenue"),
+                round(sum("yearly_spend"), 0).cast("long").alias("revenue"),
                 round(expr("avg(cast(churned as double)) * 100"), 1).alias("churn_pct"))
             .orderBy(desc("revenue"));
     System.out.println("Revenue and churn by region:");
