@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Builds a local Kubernetes control plane for tests from Go modules only
+# (through the configured Go module proxy; nothing prebuilt is downloaded):
+#   kubernetes-<v>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
+#   etcd-<v>/bin/etcd
+#   kwok-<v>/bin/kwok and kwok-<v>/stages/*.yaml
+# under ${APPSPARK_CACHE:-$HOME/.cache/appspark}. Idempotent: a binary that
+# exists and reports the pinned version is not rebuilt.
+#
+# Usage: testing/control-plane/build.sh [--print-env]
+#   --print-env  only print the KUBE_BIN/ETCD_BIN/KWOK_BIN/KWOK_STAGES lines
+#                of an already complete build (exit 1 if anything is missing)
+set -euo pipefail
+
+# ---- pinned versions ---------------------------------------------------------
+KUBE_VERSION=v1.36.3   # k8s.io/kubernetes; staging twins are v0.<minor>.<patch>
+ETCD_VERSION=v3.6.16   # go.etcd.io/etcd/server/v3
+KWOK_VERSION=v0.8.0    # sigs.k8s.io/kwok
+# ------------------------------------------------------------------------------
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WRAPPER=$HERE/kube-wrapper
+CACHE=${APPSPARK_CACHE:-$HOME/.cache/appspark}
+KUBE_DIR=$CACHE/kubernetes-$KUBE_VERSION
+ETCD_DIR=$CACHE/etcd-$ETCD_VERSION
+KWOK_DIR=$CACHE/kwok-$KWOK_VERSION
+STAGING_VERSION=v0.${KUBE_VERSION#v1.}
+KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+TIMES_LOG=$CACHE/build-times.log
+
+log() { printf 'build.sh: %s\n' "$*" >&2; }
+die() { printf 'build.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Prints the "--version"-like output of a binary, or fails.
+version_of() {
+  local bin=$1
+  [[ -x $bin ]] || return 1
+  case ${bin##*/} in
+    kubectl) "$bin" version --client 2>&1 ;;
+    *) "$bin" --version 2>&1 ;;
+  esac
+}
+
+# is_built BIN EXPECTED: the binary exists, answers and names the pinned version.
+is_built() {
+  local out
+  out=$(version_of "$1") || return 1
+  [[ $out == *"$2"* ]]
+}
+
+print_env() {
+  cat <<EOF
+KUBE_BIN=$KUBE_DIR/bin
+ETCD_BIN=$ETCD_DIR/bin
+KWOK_BIN=$KWOK_DIR/bin
+KWOK_STAGES=$KWOK_DIR/stages
+EOF
+}
+
+all_built() {
+  local c
+  for c in "${KUBE_CMDS[@]}"; do is_built "$KUBE_DIR/bin/$c" "$KUBE_VERSION" || return 1; done
+  is_built "$ETCD_DIR/bin/etcd" "${ETCD_VERSION#v}" || return 1
+  is_built "$KWOK_DIR/bin/kwok" "${KWOK_VERSION#v}" || return 1
+  [[ -s $KWOK_DIR/stages/pod-ready.yaml ]] || return 1
+}
+
+if [[ ${1:-} == --print-env ]]; then
+  all_built || die "control-plane binaries are not (all) built; run $0"
+  print_env
+  exit 0
+elif [[ $# -gt 0 ]]; then
+  die "unknown argument: $1 (usage: $0 [--print-env])"
+fi
+
+# ---- toolchain ------------------------------------------------------------
+command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.26 is needed)"
+GO_VERSION=$(go env GOVERSION) || die "'go env GOVERSION' failed"
+case $GO_VERSION in
+  go1.2[6-9]* | go1.[3-9]* | go[2-9]*) ;;
+  *) die "$GO_VERSION is too old: k8s.io/kubernetes@$KUBE_VERSION, etcd $ETCD_VERSION and kwok $KWOK_VERSION need Go >= 1.26" ;;
+esac
+
+mkdir -p "$CACHE" || die "cannot create $CACHE"
+# Everything Go writes lives under the cache, so a fresh machine works.
+export GOPATH=$CACHE/go
+export GOMODCACHE=$CACHE/go/pkg/mod
+export GOCACHE=$CACHE/go-build
+export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
+export GOFLAGS="-trimpath -buildvcs=false"
+unset GOBIN GOOS GOARCH GOEXPERIMENT
+LDFLAGS_BASE="-s -w"
+
+# One build at a time per cache (a second run waits, then finds everything built).
+exec 9>"$CACHE/.build.lock"
+flock 9 || die "cannot lock $CACHE/.build.lock"
+
+now() { date +%s.%N; }
+record_time() { # name seconds
+  printf '%s %s %ss go=%s cores=%s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$GO_VERSION" "$(nproc)" >>"$TIMES_LOG"
+  log "built $1 in $2 s"
+}
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+
+# ---- Kubernetes -------------------------------------------------------------
+# Writes kube-wrapper/go.mod for $KUBE_VERSION: require k8s.io/kubernetes and
+# replace each staging module (taken from that tag's own go.mod, where they
+# point at ./staging/src/...) by its published $STAGING_VERSION twin.
+generate_kube_wrapper() {
+  local json gomod goline godebug staging m
+  log "generating kube-wrapper/go.mod for k8s.io/kubernetes@$KUBE_VERSION"
+  json=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION") \
+    || die "cannot download k8s.io/kubernetes@$KUBE_VERSION through the Go module proxy: $json"
+  gomod=$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")
+  [[ -s $gomod ]] || die "no go.mod found for k8s.io/kubernetes@$KUBE_VERSION in: $json"
+  goline=$(grep -m1 -E '^go [0-9.]+$' "$gomod") || die "no go directive in $gomod"
+  godebug=$(grep -E '^godebug ' "$gomod" || true)
+  staging=$(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/src/k8s\.io/.*#\1#p' "$gomod" | sort -u)
+  [[ -n $staging ]] || die "no staging replace directives found in $gomod"
+  mkdir -p "$WRAPPER"
+  {
+    echo "// Generated by testing/control-plane/build.sh for k8s.io/kubernetes@$KUBE_VERSION:"
+    echo "// the staging modules are replaced by their published $STAGING_VERSION twins."
+    echo "// Change KUBE_VERSION in build.sh (not this file) to move to another release."
+    echo "module appspark.test/kube-wrapper"
+    echo
+    echo "$goline"
+    [[ -z $godebug ]] || printf '\n%s\n' "$godebug"
+    echo
+    echo "require k8s.io/kubernetes $KUBE_VERSION"
+    echo
+    echo "tool ("
+    for m in "${KUBE_CMDS[@]}"; do echo "	k8s.io/kubernetes/cmd/$m"; done
+    echo ")"
+    echo
+    echo "replace ("
+    for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done
+    echo ")"
+  } >"$WRAPPER/go.mod.new"
+  mv "$WRAPPER/go.mod.new" "$WRAPPER/go.mod"
+  rm -f "$WRAPPER/go.sum"
+  log "resolving the wrapper's dependencies (go mod tidy)"
+  (cd "$WRAPPER" && go mod tidy) || die "go mod tidy failed in $WRAPPER (is every staging module published as $STAGING_VERSION?)"
+}
+
+build_kubernetes() {
+  local missing=() c t
+  for c in "${KUBE_CMDS[@]}"; do
+    is_built "$KUBE_DIR/bin/$c" "$KUBE_VERSION" || missing+=("$c")
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    log "kubernetes $KUBE_VERSION: already built"
+    return
+  fi
+  if ! grep -Eq "^[[:space:]]*(require[[:space:]]+)?k8s\.io/kubernetes $KUBE_VERSION([[:space:]]|$)" "$WRAPPER/go.mod" 2>/dev/null \
+     || [[ ! -s $WRAPPER/go.sum ]]; then
+    generate_kube_wrapper
+  fi
+  local major=${KUBE_VERSION#v}; major=${major%%.*}
+  local minor=${KUBE_VERSION#v*.}; minor=${minor%%.*}
+  local ld=$LDFLAGS_BASE p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  mkdir -p "$KUBE_DIR/bin"
+  # Sequential: each go build already uses both cores, and the later ones
+  # reuse the packages the first one compiled (shared GOCACHE).
+  log "the first Kubernetes binary compiles most shared packages: several minutes on 2 cores"
+  for c in "${missing[@]}"; do
+    log "building $c $KUBE_VERSION"
+    t=$(now)
+    (cd "$WRAPPER" && go build -ldflags "$ld" -o "$KUBE_DIR/bin/.$c.tmp" "k8s.io/kubernetes/cmd/$c") \
+      || die "go build of k8s.io/kubernetes/cmd/$c@$KUBE_VERSION failed"
+    mv -f "$KUBE_DIR/bin/.$c.tmp" "$KUBE_DIR/bin/$c"
+    is_built "$KUBE_DIR/bin/$c" "$KUBE_VERSION" \
+      || die "$KUBE_DIR/bin/$c does not report $KUBE_VERSION: $(version_of "$KUBE_DIR/bin/$c" | head -3)"
+    record_time "$c-$KUBE_VERSION" "$(elapsed "$t")"
+  done
+}
+
+# ---- etcd -------------------------------------------------------------------
+build_etcd() {
+  local src=$ETCD_DIR/src t
+  if is_built "$ETCD_DIR/bin/etcd" "${ETCD_VERSION#v}"; then
+    log "etcd $ETCD_VERSION: already built"
+    return
+  fi
+  # go.etcd.io/etcd/server/v3 has replace directives of its own, so it cannot
+  # be built with "go install pkg@version"; a throwaway main module requires it.
+  mkdir -p "$src" "$ETCD_DIR/bin"
+  if ! grep -q "go.etcd.io/etcd/server/v3 $ETCD_VERSION" "$src/go.mod" 2>/dev/null || [[ ! -s $src/go.sum ]]; then
+    log "resolving go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+    rm -f "$src/go.mod" "$src/go.sum"
+    printf 'module appspark.test/etcd-build\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 %s\n\ntool go.etcd.io/etcd/server/v3\n' \
+      "$ETCD_VERSION" >"$src/go.mod"
+    (cd "$src" && go mod tidy) || { rm -f "$src/go.mod"; die "go mod tidy for go.etcd.io/etcd/server/v3@$ETCD_VERSION failed"; }
+  fi
+  log "building etcd $ETCD_VERSION"
+  t=$(now)
+  (cd "$src" && go build -ldflags "$LDFLAGS_BASE" -o "$ETCD_DIR/bin/.etcd.tmp" go.etcd.io/etcd/server/v3) \
+    || die "go build of go.etcd.io/etcd/server/v3@$ETCD_VERSION failed"
+  mv -f "$ETCD_DIR/bin/.etcd.tmp" "$ETCD_DIR/bin/etcd"
+  is_built "$ETCD_DIR/bin/etcd" "${ETCD_VERSION#v}" \
+    || die "$ETCD_DIR/bin/etcd does not report $ETCD_VERSION: $(version_of "$ETCD_DIR/bin/etcd" | head -3)"
+  record_time "etcd-$ETCD_VERSION" "$(elapsed "$t")"
+}
+
+# ---- kwok -------------------------------------------------------------------
+build_kwok() {
+  local t
+  if is_built "$KWOK_DIR/bin/kwok" "${KWOK_VERSION#v}"; then
+    log "kwok $KWOK_VERSION: already built"
+  else
+    mkdir -p "$KWOK_DIR/bin"
+    log "building kwok $KWOK_VERSION"
+    t=$(now)
+    GOBIN=$KWOK_DIR/bin go install -ldflags "$LDFLAGS_BASE" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" \
+      || die "go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION failed"
+    is_built "$KWOK_DIR/bin/kwok" "${KWOK_VERSION#v}" \
+      || die "$KWOK_DIR/bin/kwok does not report $KWOK_VERSION: $(version_of "$KWOK_DIR/bin/kwok" | head -3)"
+    record_time "kwok-$KWOK_VERSION" "$(elapsed "$t")"
+  fi
+  # Stage configs shipped in the module: nodes become Ready (and keep a
+  # heartbeat lease), pods become Running, are completed when owned by a Job,
+  # and are really removed when deleted.
+  local mod stages=(
+    node/fast/node-initialize.yaml
+    node/heartbeat-with-lease/node-heartbeat-with-lease.yaml
+    pod/fast/pod-ready.yaml
+    pod/fast/pod-complete.yaml
+    pod/fast/pod-delete.yaml
+  ) s
+  local have=1
+  for s in "${stages[@]}"; do [[ -s $KWOK_DIR/stages/${s##*/} ]] || have=0; done
+  [[ $have == 1 ]] && return
+  mod=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -d $mod/kustomize/stage ]] || die "sigs.k8s.io/kwok@$KWOK_VERSION has no kustomize/stage directory (module dir: '$mod')"
+  mkdir -p "$KWOK_DIR/stages.tmp"
+  for s in "${stages[@]}"; do
+    [[ -s $mod/kustomize/stage/$s ]] || die "stage file kustomize/stage/$s is missing from sigs.k8s.io/kwok@$KWOK_VERSION"
+    install -m 0644 "$mod/kustomize/stage/$s" "$KWOK_DIR/stages.tmp/${s##*/}"
+  done
+  rm -rf "$KWOK_DIR/stages"
+  mv "$KWOK_DIR/stages.tmp" "$KWOK_DIR/stages"
+}
+
+total_start=$(now)
+build_etcd
+build_kwok
+build_kubernetes
+all_built || die "some binaries are still missing after the build"
+log "all done in $(elapsed "$total_start") s (this run); build times are logged in $TIMES_LOG"
+for b in "$KUBE_DIR"/bin/* "$ETCD_DIR/bin/etcd" "$KWOK_DIR/bin/kwok"; do
+  echo "$b"
+done
+echo "$KWOK_DIR/stages/"
+print_env
