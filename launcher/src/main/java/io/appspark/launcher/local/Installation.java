@@ -21,24 +21,30 @@ public record Installation(
    *     changes the jars under a running cluster
    */
   public static Installation at(Path home, Path jars, Path javaHome) {
-    Path root = home.toAbsolutePath().normalize();
-    return new Installation(
-        root,
-        root.resolve("spark-dist/target/spark-home"),
+    return of(
+        home,
         jars.resolve("appspark-parent-watch.jar"),
         jars.resolve("appspark-examples.jar"),
-        javaHome,
-        defaultCache());
+        javaHome);
   }
 
   /** The jars straight from the build's target directories (tests, development). */
   public static Installation inSourceTree(Path home, Path javaHome) {
     Path root = home.toAbsolutePath().normalize();
+    return of(
+        root,
+        root.resolve("parent-watch/target/appspark-parent-watch.jar"),
+        root.resolve("examples/target/appspark-examples.jar"),
+        javaHome);
+  }
+
+  private static Installation of(Path home, Path parentWatchJar, Path examplesJar, Path javaHome) {
+    Path root = home.toAbsolutePath().normalize();
     return new Installation(
         root,
         root.resolve("spark-dist/target/spark-home"),
-        root.resolve("parent-watch/target/appspark-parent-watch.jar"),
-        root.resolve("examples/target/appspark-examples.jar"),
+        parentWatchJar,
+        examplesJar,
         javaHome,
         defaultCache());
   }
