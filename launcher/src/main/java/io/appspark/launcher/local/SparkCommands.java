@@ -134,6 +134,10 @@ public final class SparkCommands {
             CONNECT_SERVER_CLASS,
             "--name",
             CONNECT_APP_NAME));
+    // A long-lived shared driver: executors holding shuffle data of finished queries must still go
+    // back to the cluster after a while, or one notebook's query keeps the workers forever. The
+    // cluster's driver conf comes after, so a spec may choose otherwise.
+    cmd.addAll(List.of("--conf", "spark.dynamicAllocation.shuffleTracking.timeout=60s"));
     driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
     cmd.addAll(
         List.of(

@@ -136,4 +136,19 @@ class SparkCommandsTest {
         .containsSubsequence("--conf", "spark.connect.grpc.binding.port=15123")
         .containsSubsequence("--conf", "spark.connect.grpc.port.maxRetries=0");
   }
+
+  @Test
+  void theConnectServerGivesIdleExecutorsBackEvenWithShuffleDataUnlessTheSpecSaysOtherwise() {
+    JvmCommand defaults = commands.connectServer(1, "spark://x:1", Map.of());
+    JvmCommand chosen =
+        commands.connectServer(
+            1, "spark://x:1", Map.of("spark.dynamicAllocation.shuffleTracking.timeout", "10m"));
+
+    assertThat(defaults.command())
+        .containsSubsequence("--conf", "spark.dynamicAllocation.shuffleTracking.timeout=60s");
+    assertThat(chosen.command())
+        .containsSubsequence(
+            "spark.dynamicAllocation.shuffleTracking.timeout=60s",
+            "spark.dynamicAllocation.shuffleTracking.timeout=10m");
+  }
 }
