@@ -236,8 +236,12 @@ def classic_session(app_name: str, conf: Optional[Mapping[str, str]] = None, env
     os.environ["SPARK_HOME"] = str(_launchable_spark_home(spark_home(env)))
     from pyspark.sql import SparkSession
 
+    settings = driver_settings(cluster, conf, env)
+    if "spark.pyspark.python" in settings:
+        # PySpark's driver takes the executors' Python from this variable, not from the setting.
+        os.environ.setdefault("PYSPARK_PYTHON", settings["spark.pyspark.python"])
     builder = SparkSession.builder.master(cluster.master_url).appName(app_name)
-    for key, value in driver_settings(cluster, conf, env).items():
+    for key, value in settings.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
