@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs all of appspark's tests, installing what they need first (idempotently): the Maven build
 # with unit tests (*Test) and integration tests against real Spark processes (*IT), then the
-# nss-wrapper checks under an arbitrary UID, then the Spark image built and run with podman. Prints a closing line "N passed, M failed".
+# nss-wrapper checks under an arbitrary UID, then the Spark image built and run with podman, then
+# the notebooks executed against a real cluster. Prints a closing line "N passed, M failed".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
@@ -26,6 +27,7 @@ run_suite() { # name, command...
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh
+run_suite "notebooks: every notebook executed against a real cluster with Spark Connect" bash notebooks/test/run-tests.sh
 
 echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
 [ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}" >&2; exit 1; }

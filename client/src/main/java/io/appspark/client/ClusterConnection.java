@@ -13,17 +13,33 @@ import java.util.TreeMap;
  * metrics the autoscaler reads).
  *
  * <p>Written by the launcher as {@code connection.properties} in the cluster's directory; read by
- * apps through {@link ClusterLocator}. Holds no secret: secrets are resolved at run time.
+ * apps through {@link ClusterLocator} and by notebooks ({@code notebooks/appspark_notebook.py}).
+ * Holds no secret: secrets are resolved at run time.
+ *
+ * @param connectUrl the cluster's Spark Connect server ({@code sc://host:port}), or empty when it
+ *     runs none
  */
 public record ClusterConnection(
-    String name, String masterUrl, String masterWebUrl, Map<String, String> sparkConf) {
+    String name,
+    String masterUrl,
+    String masterWebUrl,
+    Map<String, String> sparkConf,
+    String connectUrl) {
 
   static final String NAME = "appspark.cluster.name";
   static final String MASTER_URL = "appspark.master.url";
   static final String MASTER_WEB_URL = "appspark.master.webUrl";
+  static final String CONNECT_URL = "appspark.connect.url";
 
   public ClusterConnection {
     sparkConf = Map.copyOf(sparkConf);
+    connectUrl = connectUrl == null ? "" : connectUrl;
+  }
+
+  /** A cluster without a Spark Connect server. */
+  public ClusterConnection(
+      String name, String masterUrl, String masterWebUrl, Map<String, String> sparkConf) {
+    this(name, masterUrl, masterWebUrl, sparkConf, "");
   }
 
   public void writeTo(Writer out) throws IOException {
@@ -31,6 +47,9 @@ public record ClusterConnection(
     p.setProperty(NAME, name);
     p.setProperty(MASTER_URL, masterUrl);
     p.setProperty(MASTER_WEB_URL, masterWebUrl);
+    if (!connectUrl.isEmpty()) {
+      p.setProperty(CONNECT_URL, connectUrl);
+    }
     sparkConf.forEach(p::setProperty);
     p.store(out, "appspark in-app cluster connection: how drivers attach to cluster " + name);
   }
@@ -48,7 +67,8 @@ public record ClusterConnection(
         required(p, NAME, source),
         required(p, MASTER_URL, source),
         required(p, MASTER_WEB_URL, source),
-        conf);
+        conf,
+        p.getProperty(CONNECT_URL, ""));
   }
 
   private static String required(Properties p, String key, String source) {

@@ -19,6 +19,7 @@ public final class ClusterLocator {
   public static final String MASTER_WEB_URL_ENV = "APPSPARK_MASTER_WEB_URL";
   public static final String CLUSTER_ENV = "APPSPARK_CLUSTER";
   public static final String CONNECTION_FILE_ENV = "APPSPARK_CONNECTION_FILE";
+  public static final String CONNECT_URL_ENV = "APPSPARK_CONNECT_URL";
   public static final String DEFAULT_CLUSTER = "appspark";
 
   private final Map<String, String> env;
@@ -59,7 +60,8 @@ public final class ClusterLocator {
     }
     String name = env.getOrDefault(CLUSTER_ENV, DEFAULT_CLUSTER);
     String web = env.getOrDefault(MASTER_WEB_URL_ENV, "");
-    return new ClusterConnection(name, masterUrl, web, new TreeMap<>());
+    String connect = env.getOrDefault(CONNECT_URL_ENV, "");
+    return new ClusterConnection(name, masterUrl, web, new TreeMap<>(), connect);
   }
 
   private static ClusterConnection read(Path file, String what) {

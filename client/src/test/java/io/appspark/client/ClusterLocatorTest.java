@@ -33,6 +33,25 @@ class ClusterLocatorTest {
   }
 
   @Test
+  void theSparkConnectUrlTravelsWithTheConnectionWhenTheClusterRunsAServer() throws Exception {
+    StateDirectory state = new StateDirectory(dir);
+    Files.createDirectories(state.cluster("shop"));
+    var written =
+        new ClusterConnection(
+            "shop",
+            "spark://127.0.0.1:7177",
+            "http://127.0.0.1:8180",
+            Map.of(),
+            "sc://127.0.0.1:15002");
+    try (Writer out = Files.newBufferedWriter(state.connectionFile("shop"))) {
+      written.writeTo(out);
+    }
+
+    assertThat(new ClusterLocator(Map.of(), state).locate("shop").connectUrl())
+        .isEqualTo("sc://127.0.0.1:15002");
+  }
+
+  @Test
   void theEnvironmentWinsOverLocalState() {
     var env =
         Map.of(

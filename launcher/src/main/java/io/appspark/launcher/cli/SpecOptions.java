@@ -31,6 +31,11 @@ final class SpecOptions {
       description = "Workers to start with (the spec's workers.initial).")
   Integer workers;
 
+  @Option(
+      names = "--connect",
+      description = "Also start a Spark Connect server (the spec's connect.enabled).")
+  boolean connect;
+
   ClusterSpec load(String defaultName) {
     String text = "";
     String source = "defaults";
@@ -50,6 +55,6 @@ final class SpecOptions {
       nameOverride = Optional.of(defaultName);
     }
     return SpecReader.read(
-        text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers)));
+        text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers), connect));
   }
 }

@@ -69,6 +69,11 @@ final class StatusCommand implements Callable<Integer> {
         state.masterWebUrl(),
         state.masterPid(),
         master.isPresent() ? "" : "  NOT ANSWERING");
+    if (state.connectPid() != 0) {
+      out.printf(
+          "  connect   %s  (pid %d)%n",
+          state.connectUrl() == null ? "NOT READY" : state.connectUrl(), state.connectPid());
+    }
     out.printf(
         "  workers   %d running, target %d%n",
         state.workers().stream().filter(w -> !w.retiring()).count(), state.targetWorkers());

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "up",
     description = {
-      "Start an in-app cluster (a Spark master and workers) here.",
+      "Start an in-app cluster (a Spark master, workers, optionally a Spark Connect server) here.",
       "Runs in the foreground until Ctrl-C or `appspark down`; with --detach it returns once the cluster is ready."
     })
 final class UpCommand implements Callable<Integer> {
@@ -132,6 +132,9 @@ final class UpCommand implements Callable<Integer> {
     if (specOptions.workers != null) {
       cmd.add("--workers=" + specOptions.workers);
     }
+    if (specOptions.connect) {
+      cmd.add("--connect");
+    }
     return cmd;
   }
 
@@ -145,6 +148,9 @@ final class UpCommand implements Callable<Integer> {
         .printf(
             "cluster '%s' is up: master %s, %d worker(s), Spark UI %s%n",
             state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
+    if (state.connectUrl() != null) {
+      context.out().println("Spark Connect server at " + state.connectUrl());
+    }
     context
         .out()
         .println(

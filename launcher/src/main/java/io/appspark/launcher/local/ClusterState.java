@@ -6,6 +6,9 @@ import java.util.List;
 /**
  * What a running local cluster's supervisor records in {@code cluster.json}, so that other shells
  * ({@code status}, {@code scale}, {@code down}) and the autoscaler find its processes.
+ *
+ * @param connectUrl the Spark Connect server's {@code sc://} URL once it is ready, else null
+ * @param connectPid the Spark Connect server's pid, 0 when it runs none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterState(
@@ -17,10 +20,37 @@ public record ClusterState(
     String masterWebUrl,
     int controlPort,
     int targetWorkers,
-    List<WorkerProcess> workers) {
+    List<WorkerProcess> workers,
+    String connectUrl,
+    long connectPid) {
 
   public ClusterState {
     workers = workers == null ? List.of() : List.copyOf(workers);
+  }
+
+  /** A cluster without a Spark Connect server. */
+  public ClusterState(
+      String name,
+      Phase phase,
+      long supervisorPid,
+      long masterPid,
+      String masterUrl,
+      String masterWebUrl,
+      int controlPort,
+      int targetWorkers,
+      List<WorkerProcess> workers) {
+    this(
+        name,
+        phase,
+        supervisorPid,
+        masterPid,
+        masterUrl,
+        masterWebUrl,
+        controlPort,
+        targetWorkers,
+        workers,
+        null,
+        0);
   }
 
   public enum Phase {

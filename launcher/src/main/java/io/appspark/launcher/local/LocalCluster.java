@@ -50,6 +50,7 @@ public final class LocalCluster implements AutoCloseable {
   private final ScheduledExecutorService reconciler;
 
   private Process master;
+  private ConnectServer connectServer;
   private MasterClient masterClient;
   private String masterUrl;
   private String masterWebUrl;
@@ -105,10 +106,20 @@ public final class LocalCluster implements AutoCloseable {
       call(() -> targetWorkers = spec.workers().initial());
       reconciler.scheduleWithFixedDelay(
           this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+      if (spec.connect().enabled()) {
+        startConnectServer();
+      }
       awaitWorkers(spec.workers().initial(), timeout, progress);
+      if (connectServer != null) {
+        connectServer.awaitReady(masterClient, timeout, progress);
+      }
       files.writeConnection(
           new ClusterConnection(
-              spec.name(), masterUrl, masterWebUrl, SparkConfModel.driverConf(spec)));
+              spec.name(),
+              masterUrl,
+              masterWebUrl,
+              SparkConfModel.driverConf(spec),
+              connectServer == null ? "" : connectServer.url()));
       call(() -> phase = Phase.READY);
       call(this::recordState);
       LOG.info("{} ready: master {}, {} workers", marker, masterUrl, spec.workers().initial());
@@ -214,6 +225,9 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (connectServer != null) {
+      connectServer.stop(STOP_GRACE);
+    }
     workerProcesses.values().parallelStream()
         .forEach(p -> Processes.stop(p.toHandle(), STOP_GRACE));
     if (master != null) {
@@ -257,6 +271,16 @@ public final class LocalCluster implements AutoCloseable {
     call(this::recordState);
   }
 
+  /** The Spark Connect server is a driver on the cluster, so it starts once the master is up. */
+  private void startConnectServer() {
+    call(
+        () -> {
+          connectServer = ConnectServer.start(commands, masterUrl, SparkConfModel.driverConf(spec));
+          LOG.info("{} Spark Connect server started (pid {})", marker, connectServer.pid());
+          recordState();
+        });
+  }
+
   private void tickSafely() {
     try {
       tick();
@@ -271,6 +295,9 @@ public final class LocalCluster implements AutoCloseable {
     }
     lastSeen = masterClient.state().orElse(lastSeen);
     reapExitedWorkers();
+    if (connectServer != null && connectServer.exitedSinceReady()) {
+      LOG.warn("{} Spark Connect server exited; see {}", marker, connectServer.log());
+    }
     if (!master.isAlive()) {
       phase = Phase.FAILED;
       LOG.error(
@@ -396,7 +423,9 @@ public final class LocalCluster implements AutoCloseable {
         masterWebUrl,
         controlPort,
         targetWorkers,
-        list);
+        list,
+        connectServer == null ? null : connectServer.readyUrl().orElse(null),
+        connectServer == null ? 0 : connectServer.pid());
   }
 
   private void call(Runnable action) {

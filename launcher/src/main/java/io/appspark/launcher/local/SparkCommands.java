@@ -32,6 +32,10 @@ public final class SparkCommands {
   static final String WATCH_PARENT_CLASS = "io.appspark.parentwatch.WatchParent";
   static final String MASTER_CLASS = "org.apache.spark.deploy.master.Master";
   static final String WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
+  static final String CONNECT_SERVER_CLASS =
+      "org.apache.spark.sql.connect.service.SparkConnectServer";
+  static final String CONNECT_APP_NAME = "Spark Connect server";
+  static final String CONNECT_HEAP = "1g";
 
   private final Installation installation;
   private final ClusterLayout layout;
@@ -105,7 +109,53 @@ public final class SparkCommands {
       Map<String, String> driverConf,
       String driverMemory,
       Path logFile) {
-    List<String> cmd = jvm(driverMemory);
+    List<String> cmd = submit(driverMemory);
+    cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
+    driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+    cmd.add(appJar.toString());
+    cmd.addAll(appArgs);
+    return new JvmCommand(cmd, sparkEnv(), layout.root(), logFile);
+  }
+
+  /**
+   * The Spark Connect server: a driver on the cluster like any app's (same driver settings, so the
+   * autoscaler sees it), started the way Spark's own start script does, serving gRPC on the
+   * loopback port given.
+   */
+  public JvmCommand connectServer(int grpcPort, String masterUrl, Map<String, String> driverConf) {
+    List<String> cmd = submit(CONNECT_HEAP);
+    cmd.addAll(
+        List.of(
+            "--master",
+            masterUrl,
+            "--deploy-mode",
+            "client",
+            "--class",
+            CONNECT_SERVER_CLASS,
+            "--name",
+            CONNECT_APP_NAME));
+    // A long-lived shared driver: executors holding shuffle data of finished queries must still go
+    // back to the cluster after a while, or one notebook's query keeps the workers forever. The
+    // cluster's driver conf comes after, so a spec may choose otherwise.
+    cmd.addAll(List.of("--conf", "spark.dynamicAllocation.shuffleTracking.timeout=60s"));
+    driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+    cmd.addAll(
+        List.of(
+            "--conf",
+            "spark.connect.grpc.binding.address=127.0.0.1",
+            "--conf",
+            "spark.connect.grpc.binding.port=" + grpcPort,
+            "--conf",
+            "spark.connect.grpc.port.maxRetries=0",
+            "spark-internal"));
+    return new JvmCommand(cmd, sparkEnv(), layout.root(), layout.logs().resolve("connect.log"));
+  }
+
+  /**
+   * A JVM running Spark's submit path, with the cluster's conf directory, under the parent watch.
+   */
+  private List<String> submit(String heap) {
+    List<String> cmd = jvm(heap);
     cmd.add("-cp");
     cmd.add(
         installation.parentWatchJar()
@@ -117,11 +167,7 @@ public final class SparkCommands {
     cmd.add(WATCH_PARENT_CLASS);
     cmd.add(Long.toString(supervisorPid));
     cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
-    driverConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-    cmd.add(appJar.toString());
-    cmd.addAll(appArgs);
-    return new JvmCommand(cmd, sparkEnv(), layout.root(), logFile);
+    return cmd;
   }
 
   private List<String> jvm(String heap) {

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *   memory: 1g                # 512m..256g, each worker
  * sparkConf:                  # extra Spark settings for the cluster's drivers and daemons
  *   spark.sql.shuffle.partitions: "8"
+ * connect:
+ *   enabled: true             # start a Spark Connect server (default: false)
  * </pre>
  */
 public final class SpecReader {
@@ -41,9 +43,10 @@ public final class SpecReader {
   static final int DEFAULT_INITIAL = 2;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf");
+  private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf", "connect");
   private static final Set<String> WORKER_FIELDS =
       Set.of("min", "max", "initial", "cores", "memory");
+  private static final Set<String> CONNECT_FIELDS = Set.of("enabled");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final List<SpecProblem> problems = new ArrayList<>();
@@ -104,11 +107,36 @@ public final class SpecReader {
               + initial);
     }
     Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
+    boolean connect = connectEnabled(root.path("connect")) || overrides.connect();
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(source, problems);
     }
-    return new ClusterSpec(name, new WorkerPool(min, max, initial, cores, memoryMb), sparkConf);
+    return new ClusterSpec(
+        name,
+        new WorkerPool(min, max, initial, cores, memoryMb),
+        sparkConf,
+        new SparkConnect(connect));
+  }
+
+  private boolean connectEnabled(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return false;
+    }
+    if (!node.isObject()) {
+      problem("connect", "must be a mapping with " + String.join(", ", sorted(CONNECT_FIELDS)));
+      return false;
+    }
+    checkKnownFields(node, "connect.", CONNECT_FIELDS);
+    JsonNode enabled = node.path("enabled");
+    if (enabled.isMissingNode() || enabled.isNull()) {
+      return false;
+    }
+    if (!enabled.isBoolean()) {
+      problem("connect.enabled", "must be true or false; got " + enabled);
+      return false;
+    }
+    return enabled.booleanValue();
   }
 
   private JsonNode parseYaml(String yaml) {

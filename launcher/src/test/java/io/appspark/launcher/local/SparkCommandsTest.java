@@ -101,4 +101,54 @@ class SparkCommandsTest {
             "com.shop.Report")
         .containsSubsequence("--conf", "spark.executor.cores=1", "/apps/report.jar", "2026");
   }
+
+  @Test
+  void theConnectServerIsADriverOnTheClusterWithTheDriverConf() {
+    JvmCommand connect =
+        commands.connectServer(
+            15123, "spark://127.0.0.1:7177", Map.of("spark.dynamicAllocation.enabled", "true"));
+
+    assertThat(connect.command())
+        .containsSubsequence("io.appspark.parentwatch.WatchParent", "4242")
+        .contains("-Dappspark.cluster=shop")
+        .containsSubsequence(
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "spark://127.0.0.1:7177",
+            "--deploy-mode",
+            "client",
+            "--class",
+            "org.apache.spark.sql.connect.service.SparkConnectServer",
+            "--name",
+            "Spark Connect server")
+        .containsSubsequence("--conf", "spark.dynamicAllocation.enabled=true")
+        .endsWith("spark-internal");
+    assertThat(connect.environment()).containsEntry("SPARK_SCALA_VERSION", "2.13");
+    assertThat(connect.logFile()).isEqualTo(Path.of("/state/clusters/shop/logs/connect.log"));
+  }
+
+  @Test
+  void theConnectServerServesGrpcOnTheGivenLoopbackPortOnly() {
+    JvmCommand connect = commands.connectServer(15123, "spark://127.0.0.1:7177", Map.of());
+
+    assertThat(connect.command())
+        .containsSubsequence("--conf", "spark.connect.grpc.binding.address=127.0.0.1")
+        .containsSubsequence("--conf", "spark.connect.grpc.binding.port=15123")
+        .containsSubsequence("--conf", "spark.connect.grpc.port.maxRetries=0");
+  }
+
+  @Test
+  void theConnectServerGivesIdleExecutorsBackEvenWithShuffleDataUnlessTheSpecSaysOtherwise() {
+    JvmCommand defaults = commands.connectServer(1, "spark://x:1", Map.of());
+    JvmCommand chosen =
+        commands.connectServer(
+            1, "spark://x:1", Map.of("spark.dynamicAllocation.shuffleTracking.timeout", "10m"));
+
+    assertThat(defaults.command())
+        .containsSubsequence("--conf", "spark.dynamicAllocation.shuffleTracking.timeout=60s");
+    assertThat(chosen.command())
+        .containsSubsequence(
+            "spark.dynamicAllocation.shuffleTracking.timeout=60s",
+            "spark.dynamicAllocation.shuffleTracking.timeout=10m");
+  }
 }

@@ -63,6 +63,43 @@ class SpecReaderTest {
     assertThat(spec.workers().max()).isEqualTo(7);
   }
 
+  @Test
+  void aClusterHasNoSparkConnectServerUnlessAsked() {
+    assertThat(SpecReader.defaults(SpecOverrides.none()).connect().enabled()).isFalse();
+    assertThat(
+            SpecReader.read("connect: {enabled: false}", "app.yaml", SpecOverrides.none())
+                .connect()
+                .enabled())
+        .isFalse();
+  }
+
+  @Test
+  void theSpecOrTheConnectFlagStartsASparkConnectServer() {
+    assertThat(
+            SpecReader.read("connect: {enabled: true}", "app.yaml", SpecOverrides.none()).connect())
+        .isEqualTo(new SparkConnect(true));
+    assertThat(
+            SpecReader.defaults(new SpecOverrides(Optional.empty(), Optional.empty(), true))
+                .connect())
+        .isEqualTo(new SparkConnect(true));
+  }
+
+  @Test
+  void theConnectFlagDoesNotHideABadConnectField() {
+    assertThatThrownBy(
+            () ->
+                SpecReader.read(
+                    "connect: {enabled: 1}",
+                    "app.yaml",
+                    new SpecOverrides(Optional.empty(), Optional.empty(), true)))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(SpecProblem::field)
+                    .containsExactly("connect.enabled"));
+  }
+
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
         Arguments.of("name: My_App", "name", "DNS label"),
@@ -83,7 +120,11 @@ class SpecReaderTest {
             "workers.colour",
             "allowed: cores, initial, max, memory, min"),
         Arguments.of("workers: 3", "workers", "must be a mapping"),
-        Arguments.of("size: big", "size", "allowed: name, sparkConf, workers"),
+        Arguments.of("size: big", "size", "allowed: connect, name, sparkConf, workers"),
+        Arguments.of("connect: true", "connect", "must be a mapping with enabled"),
+        Arguments.of("connect: {enabled: yes please}", "connect.enabled", "true or false"),
+        Arguments.of("connect: {enabled: \"true\"}", "connect.enabled", "true or false"),
+        Arguments.of("connect: {port: 15002}", "connect.port", "allowed: enabled"),
         Arguments.of(
             "sparkConf: {shuffle.partitions: 8}",
             "sparkConf.shuffle.partitions",

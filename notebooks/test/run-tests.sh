@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Tests of the notebooks, end to end and idempotent: sets up notebooks/.venv, builds appspark
+# through ./appspark, starts a real local in-app cluster with a Spark Connect server in a state
+# directory of its own, then
+#   - checks that committed notebooks carry no outputs,
+#   - renders the JupyterLab Kubernetes component (kubectl kustomize) and checks it,
+#   - executes every notebook in notebooks/ headlessly (nbclient) against the cluster,
+#   - runs the helper's tests, the version-mismatch check among them (with a really different
+#     PySpark client, pyspark-client 4.1.3, installed beside the venv),
+# and stops the cluster whatever happens. Closes with "N passed, M failed"; exits 1 on a failure.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+notebooks=$(dirname "$here")
+root=$(dirname "$notebooks")
+mismatched_version=4.1.3
+
+export APPSPARK_STATE_DIR
+APPSPARK_STATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/appspark-notebook-tests.XXXXXX")
+export APPSPARK_CLUSTER=notebook-tests
+export APPSPARK_MISMATCHED_CLIENT=$notebooks/.mismatch-client/pyspark-client-$mismatched_version
+results=$APPSPARK_STATE_DIR/results.txt
+executed=$root/notebooks/target/executed
+: > "$results"
+
+stop_cluster() {
+  "$root/appspark" down --name "$APPSPARK_CLUSTER" >/dev/null 2>&1
+  rm -rf "$APPSPARK_STATE_DIR"
+}
+trap stop_cluster EXIT
+
+fail_setup() { # what failed; counts as one failed test and ends the run
+  echo "FAIL setup: $1" | tee -a "$results"
+  echo "$(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed"
+  exit 1
+}
+
+run() { # name, command...: its PASS/FAIL lines count; a crash without a FAIL line counts as one
+  local name=$1; shift
+  echo "=== $name" >&2
+  local before
+  before=$(grep -c '^FAIL' "$results")
+  "$@" 2>"$APPSPARK_STATE_DIR/$name.err" | tee -a "$results"
+  local rc=${PIPESTATUS[0]}
+  if [ "$rc" -ne 0 ] && [ "$(grep -c '^FAIL' "$results")" -eq "$before" ]; then
+    echo "FAIL $name exited with $rc" | tee -a "$results"
+  fi
+  if [ "$rc" -ne 0 ]; then tail -n 40 "$APPSPARK_STATE_DIR/$name.err" >&2; fi
+}
+
+python=$(bash "$notebooks/setup-venv.sh") || fail_setup "notebooks/setup-venv.sh"
+if [ ! -d "$APPSPARK_MISMATCHED_CLIENT/pyspark" ]; then
+  "$python" -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$APPSPARK_MISMATCHED_CLIENT" "pyspark-client==$mismatched_version" >&2 ||
+    fail_setup "installing pyspark-client $mismatched_version"
+fi
+
+mapfile -t all < <(find "$notebooks" -name '*.ipynb' \
+  -not -path '*/.venv/*' -not -path '*/.mismatch-client/*' -not -path '*/target/*' \
+  -not -path '*/.ipynb_checkpoints/*' | sort)
+[ ${#all[@]} -gt 0 ] || fail_setup "no notebooks found in $notebooks"
+
+run no-outputs "$python" "$here/check_no_outputs.py" "${all[@]}"
+run deploy bash "$here/check_deploy.sh"
+
+"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 2 --timeout 300 >&2 ||
+  fail_setup "starting the in-app cluster (./appspark up --connect)"
+
+rm -rf "$executed"
+run notebooks "$python" "$here/execute_notebooks.py" "$executed" "${all[@]}"
+run helper "$python" "$here/test_appspark_notebook.py"
+
+echo "executed notebooks (with outputs): $executed" >&2
+passed=$(grep -c '^PASS' "$results")
+failed=$(grep -c '^FAIL' "$results")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
