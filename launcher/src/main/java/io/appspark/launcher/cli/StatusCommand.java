@@ -59,6 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     var out = context.out();
     out.printf("cluster '%s': %s, supervisor pid %d%n", state.name(), state.phase(), state.supervisorPid());
     out.printf("  master    %s  (UI %s, pid %d)%s%n", state.masterUrl(), state.masterWebUrl(), state.masterPid(), master.isPresent() ? "" : "  NOT ANSWERING");
+    out.printf("  autoscaler %s%n", state.autoscalerUrl() == null ? "none (started with --no-autoscaler)" : state.autoscalerUrl());
     out.printf("  workers   %d running, target %d%n", state.workers().stream().filter(w -> !w.retiring()).count(), state.targetWorkers());
     for (WorkerProcess w : state.workers()) {
       String seen =

@@ -38,6 +38,9 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the ready cluster's state as JSON.")
   boolean json;
 
+  @Option(names = "--no-autoscaler", description = "Run without the autoscaler: the workers stay as many as --workers or `appspark scale` says.")
+  boolean noAutoscaler;
+
   UpCommand(CliContext context) {
     this.context = context;
   }
@@ -51,7 +54,7 @@ final class UpCommand implements Callable<Integer> {
     if (detach) {
       return detached(spec, layout, timeout, progress);
     }
-    return Supervisor.runUntilStopped(spec, layout, context.installation(), timeout, progress, cluster -> report(cluster.state()));
+    return Supervisor.runUntilStopped(spec, layout, context.installation(), timeout, progress, !noAutoscaler, cluster -> report(cluster.state()));
   }
 
   private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress) throws IOException {
@@ -101,6 +104,9 @@ final class UpCommand implements Callable<Integer> {
     if (specOptions.workers != null) {
       cmd.add("--workers=" + specOptions.workers);
     }
+    if (noAutoscaler) {
+      cmd.add("--no-autoscaler");
+    }
     return cmd;
   }
 
@@ -112,6 +118,9 @@ final class UpCommand implements Callable<Integer> {
     context.out().printf(
         "cluster '%s' is up: master %s, %d worker(s), Spark UI %s%n",
         state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
+    if (state.autoscalerUrl() != null) {
+      context.out().println("autoscaler " + state.autoscalerUrl() + " (dashboard; /status, /metrics)");
+    }
     context.out().println(detach ? "stop it with: ./appspark down --name " + state.name() : "Ctrl-C or ./appspark down --name " + state.name() + " stops it");
     context.out().flush();
   }

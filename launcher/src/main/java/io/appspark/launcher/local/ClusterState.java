@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * What a running local cluster's supervisor records in {@code cluster.json}, so that other shells
  * ({@code status}, {@code scale}, {@code down}) and the autoscaler find its processes.
+ *
+ * @param autoscalerUrl the autoscaler's address, or null when the cluster runs without one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterState(
@@ -17,7 +19,8 @@ public record ClusterState(
     String masterWebUrl,
     int controlPort,
     int targetWorkers,
-    List<WorkerProcess> workers) {
+    List<WorkerProcess> workers,
+    String autoscalerUrl) {
 
   public ClusterState {
     workers = workers == null ? List.of() : List.copyOf(workers);

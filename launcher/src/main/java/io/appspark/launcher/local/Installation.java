@@ -35,6 +35,15 @@ public record Installation(Path home, Path sparkHome, Path parentWatchJar, Path 
     return sparkHome.resolve("jars");
   }
 
+  /** The autoscaler's jar; its dependencies are in {@link #autoscalerLib()}. */
+  public Path autoscalerJar() {
+    return home.resolve("autoscaler/target/appspark-autoscaler.jar");
+  }
+
+  public Path autoscalerLib() {
+    return home.resolve("autoscaler/target/lib");
+  }
+
   public Path java() {
     return javaHome.resolve("bin/java");
   }

@@ -47,6 +47,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Installation installation;
   private final String marker;
   private final ScheduledExecutorService reconciler;
+  private final Optional<String> autoscalerUrl;
 
   private Process master;
   private MasterClient masterClient;
@@ -57,11 +58,18 @@ public final class LocalCluster implements AutoCloseable {
   private int nextOrdinal = 1;
   private Phase phase = Phase.STARTING;
   private MasterState lastSeen;
+  private AutoscalerProcess autoscaler;
   private final Map<Integer, Process> workerProcesses = new HashMap<>();
   private final Map<Integer, WorkerProcess> workers = new HashMap<>();
   private final Map<Integer, Long> retiringSince = new HashMap<>();
 
   public LocalCluster(ClusterSpec spec, ClusterLayout layout, Installation installation) {
+    this(spec, layout, installation, Optional.empty());
+  }
+
+  /** A cluster whose drivers announce themselves to the autoscaler at {@code autoscalerUrl}. */
+  public LocalCluster(ClusterSpec spec, ClusterLayout layout, Installation installation, Optional<String> autoscalerUrl) {
+    this.autoscalerUrl = autoscalerUrl;
     this.spec = spec;
     this.layout = layout;
     this.installation = installation;
@@ -89,7 +97,7 @@ public final class LocalCluster implements AutoCloseable {
       reconciler.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
       awaitWorkers(spec.workers().initial(), timeout, progress);
       files.writeConnection(
-          new ClusterConnection(spec.name(), masterUrl, masterWebUrl, SparkConfModel.driverConf(spec)));
+          new ClusterConnection(spec.name(), masterUrl, masterWebUrl, SparkConfModel.driverConf(spec, autoscalerUrl)));
       call(() -> phase = Phase.READY);
       call(this::recordState);
       LOG.info("{} ready: master {}, {} workers", marker, masterUrl, spec.workers().initial());
@@ -120,6 +128,11 @@ public final class LocalCluster implements AutoCloseable {
           controlPort = port;
           recordState();
         });
+  }
+
+  /** Starts the autoscaler beside the cluster; it is restarted if it exits and stopped first on close. */
+  public void startAutoscaler(int port) {
+    call(() -> autoscaler = AutoscalerProcess.start(installation, layout, spec, port));
   }
 
   public ClusterState scaleTo(int count) {
@@ -195,6 +208,9 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (autoscaler != null) {
+      autoscaler.close();
+    }
     workerProcesses.values().parallelStream().forEach(p -> Processes.stop(p.toHandle(), STOP_GRACE));
     if (master != null) {
       Processes.stop(master.toHandle(), STOP_GRACE);
@@ -265,6 +281,9 @@ public final class LocalCluster implements AutoCloseable {
       RetirementChoice.choose(active, lastSeen, active.size() - targetWorkers).forEach(this::beginRetirement);
     }
     finishRetirements();
+    if (autoscaler != null) {
+      autoscaler.restartIfExited();
+    }
     recordState();
   }
 
@@ -342,7 +361,8 @@ public final class LocalCluster implements AutoCloseable {
         masterWebUrl,
         controlPort,
         targetWorkers,
-        list);
+        list,
+        autoscalerUrl.orElse(null));
   }
 
   private void call(Runnable action) {
