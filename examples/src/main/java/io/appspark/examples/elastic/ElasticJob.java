@@ -46,6 +46,7 @@ public final class ElasticJob {
     try (SparkSession spark = builder.getOrCreate()) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       sc.sc().addSparkListener(telemetry);
+      telemetry.started(sc.sc().uiWebUrl().isDefined() ? sc.sc().uiWebUrl().get() : "");
       long start = System.currentTimeMillis();
       long result = 0;
       long expected = 0;

@@ -33,6 +33,11 @@ final class JobTelemetry extends SparkListener {
     this.progress = progress;
   }
 
+  /** Tells the progress file where the driver's UI (and its metrics) is. */
+  synchronized void started(String uiUrl) {
+    line("ui " + uiUrl);
+  }
+
   @Override
   public synchronized void onStageSubmitted(SparkListenerStageSubmitted e) {
     int attempt = e.stageInfo().attemptNumber();

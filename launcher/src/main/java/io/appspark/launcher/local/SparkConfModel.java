@@ -49,6 +49,9 @@ public final class SparkConfModel {
     conf.put("spark.storage.decommission.shuffleBlocks.enabled", "true");
     conf.put("spark.storage.decommission.rddBlocks.enabled", "true");
     conf.put("spark.dynamicAllocation.enabled", "true");
+    // Off (Spark 4 defaults it on): with it, executors holding shuffle data are never released;
+    // decommissioning migrates their blocks instead.
+    conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "false");
     conf.put("spark.dynamicAllocation.minExecutors", "0");
     conf.put("spark.dynamicAllocation.executorIdleTimeout", "30s");
     conf.put("spark.dynamicAllocation.schedulerBacklogTimeout", "1s");
