@@ -8,6 +8,7 @@ import io.appspark.autoscaler.policy.Demand;
 import io.appspark.autoscaler.policy.DemandWindow;
 import io.appspark.autoscaler.policy.ObservedCluster;
 import io.appspark.autoscaler.policy.ScalingPolicy;
+import io.appspark.autoscaler.policy.WorkerView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,7 +150,7 @@ public final class ScalingLoop implements AutoCloseable {
     if (!(decision instanceof Decision.Hold)) {
       keep(decisions, record, DECISIONS_KEPT);
     }
-    int cores = cluster.workers().stream().filter(w -> w.phase() != io.appspark.autoscaler.policy.WorkerView.Phase.RETIRING).mapToInt(io.appspark.autoscaler.policy.WorkerView::cores).sum();
+    int cores = cluster.workers().stream().filter(w -> w.phase() != WorkerView.Phase.RETIRING).mapToInt(WorkerView::cores).sum();
     samples.addLast(new Sample(at, demand.wantedExecutors(), wantedWorkers, cluster.counted(), cluster.pending(), cluster.busyCores(), cores));
     if (samples.size() > SAMPLES_KEPT) {
       samples.removeFirst();

@@ -11,23 +11,23 @@ public record JobReport(JsonNode json) {
     return new JobReport(new ObjectMapper().readTree(file.toFile()));
   }
 
-  long result() {
+  public long result() {
     return json.path("result").asLong();
   }
 
-  long expected() {
+  public long expected() {
     return json.path("expected").asLong(-1);
   }
 
-  int failedTasks() {
+  public int failedTasks() {
     return json.path("failedTasks").asInt(-1);
   }
 
-  int retriedStages() {
+  public int retriedStages() {
     return json.path("retriedStages").asInt(-1);
   }
 
-  int executorsAdded() {
+  public int executorsAdded() {
     int n = 0;
     for (JsonNode e : json.path("executors")) {
       n += "added".equals(e.path("event").asText()) ? 1 : 0;

@@ -16,10 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reaction: one driver, one executor held at all times (minExecutors=1), rounds of two tasks, so
+ * Reaction: one driver, one executor held at all times (minExecutors=1), rounds of two 20 s tasks, so
  * each round's backlog needs one more worker; between rounds the extra worker goes idle and is
  * retired. Per round: backlog (stage submitted) to the new executor added, minus the worker
  * process's own start (process start to registered with the master), with the parts in between.
+ * Spark's own backlog timeout (whole seconds; 1 s, its smallest) is part of the figure.
  */
 final class ReactionBenchmark {
   record Round(
@@ -35,11 +36,10 @@ final class ReactionBenchmark {
       JobReport job;
       try (ClusterSampler sampler = new ClusterSampler(c, Path.of(report + ".progress"))) {
         Process driver =
-            c.startDriver(report, "rounds=" + (repetitions + 1), "tasks=2", "taskMillis=3000", "gapMillis=25000",
+            c.startDriver(report, "rounds=" + (repetitions + 1), "tasks=2", "taskMillis=20000", "gapMillis=20000",
                 "spark.dynamicAllocation.minExecutors=1", "spark.dynamicAllocation.initialExecutors=1",
                 "spark.dynamicAllocation.executorIdleTimeout=1s",
-                "spark.dynamicAllocation.schedulerBacklogTimeout=100ms",
-                "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout=100ms");
+                "spark.dynamicAllocation.schedulerBacklogTimeout=1s");
         while (!driver.waitFor(1, TimeUnit.SECONDS)) {
           autoscaler.loop().status().decisions().stream().filter(d -> decisions.stream().noneMatch(k -> k.atMillis() == d.atMillis())).forEach(decisions::add);
         }

@@ -27,8 +27,7 @@ final class TraceBenchmark {
   record Trace(int rounds, int tasks, long taskMillis, long gapMillis) {
     List<String> args() {
       return List.of("rounds=" + rounds, "tasks=" + tasks, "taskMillis=" + taskMillis, "gapMillis=" + gapMillis,
-          "spark.dynamicAllocation.executorIdleTimeout=3s", "spark.dynamicAllocation.schedulerBacklogTimeout=200ms",
-          "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout=200ms");
+          "spark.dynamicAllocation.executorIdleTimeout=3s", "spark.dynamicAllocation.schedulerBacklogTimeout=1s");
     }
   }
 
