@@ -75,6 +75,11 @@ final class StatusCommand implements Callable<Integer> {
           state.connectUrl() == null ? "NOT READY" : state.connectUrl(), state.connectPid());
     }
     out.printf(
+        "  autoscaler %s%n",
+        state.autoscalerUrl() == null
+            ? "none (started with --no-autoscaler)"
+            : state.autoscalerUrl());
+    out.printf(
         "  workers   %d running, target %d%n",
         state.workers().stream().filter(w -> !w.retiring()).count(), state.targetWorkers());
     for (WorkerProcess w : state.workers()) {

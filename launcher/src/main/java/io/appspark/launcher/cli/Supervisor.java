@@ -3,15 +3,18 @@ package io.appspark.launcher.cli;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.Progress;
+import io.appspark.launcher.local.AutoscalerProcess;
 import io.appspark.launcher.local.ClusterLayout;
 import io.appspark.launcher.local.ClusterState;
 import io.appspark.launcher.local.ControlServer;
+import io.appspark.launcher.local.FreePorts;
 import io.appspark.launcher.local.Installation;
 import io.appspark.launcher.local.LocalCluster;
 import io.appspark.launcher.local.RunningCluster;
 import io.appspark.launcher.local.StateFiles;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a local cluster in this process until it is told to stop (Ctrl-C, SIGTERM, `down`). */
@@ -26,6 +29,18 @@ final class Supervisor {
       Duration timeout,
       Progress progress,
       Runnable onShutdownRequest) {
+    return start(spec, layout, installation, timeout, progress, onShutdownRequest, false);
+  }
+
+  /** As above; with {@code autoscaled}, the cluster's autoscaler runs beside it. */
+  static LocalCluster start(
+      ClusterSpec spec,
+      ClusterLayout layout,
+      Installation installation,
+      Duration timeout,
+      Progress progress,
+      Runnable onShutdownRequest,
+      boolean autoscaled) {
     if (RunningCluster.find(spec.name(), layout).isPresent()) {
       throw new LauncherException(
           ExitCode.USAGE,
@@ -35,10 +50,26 @@ final class Supervisor {
               + spec.name()
               + ", or choose another --name");
     }
-    LocalCluster cluster = new LocalCluster(spec, layout, installation.verified());
+    if (autoscaled && !AutoscalerProcess.isInstalled(installation)) {
+      throw new LauncherException(
+          ExitCode.USAGE,
+          "the autoscaler is not built ("
+              + installation.autoscalerJar()
+              + "): build it with ./appspark, or start with --no-autoscaler");
+    }
+    Optional<Integer> autoscalerPort =
+        autoscaled ? Optional.of(FreePorts.pick()) : Optional.empty();
+    LocalCluster cluster =
+        new LocalCluster(
+            spec, layout, installation.verified(), autoscalerPort.map(AutoscalerProcess::url));
     cluster.start(timeout, progress);
     try {
       ControlServer.start(cluster, new StateFiles(layout), onShutdownRequest);
+      autoscalerPort.ifPresent(
+          port -> {
+            cluster.startAutoscaler(port);
+            progress.done("autoscaler at " + AutoscalerProcess.url(port));
+          });
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
@@ -53,9 +84,11 @@ final class Supervisor {
       Installation installation,
       Duration timeout,
       Progress progress,
+      boolean autoscaled,
       java.util.function.Consumer<LocalCluster> onReady) {
     CountDownLatch stop = new CountDownLatch(1);
-    LocalCluster cluster = start(spec, layout, installation, timeout, progress, stop::countDown);
+    LocalCluster cluster =
+        start(spec, layout, installation, timeout, progress, stop::countDown, autoscaled);
     Thread hook = new Thread(cluster::close, "appspark-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     onReady.accept(cluster);

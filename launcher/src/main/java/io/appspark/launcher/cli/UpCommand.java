@@ -45,6 +45,12 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the ready cluster's state as JSON.")
   boolean json;
 
+  @Option(
+      names = "--no-autoscaler",
+      description =
+          "Run without the autoscaler: the workers stay as many as --workers or `appspark scale` says.")
+  boolean noAutoscaler;
+
   UpCommand(CliContext context) {
     this.context = context;
   }
@@ -64,6 +70,7 @@ final class UpCommand implements Callable<Integer> {
         context.installation(),
         timeout,
         progress,
+        !noAutoscaler,
         cluster -> report(cluster.state()));
   }
 
@@ -135,6 +142,9 @@ final class UpCommand implements Callable<Integer> {
     if (specOptions.connect) {
       cmd.add("--connect");
     }
+    if (noAutoscaler) {
+      cmd.add("--no-autoscaler");
+    }
     return cmd;
   }
 
@@ -150,6 +160,11 @@ final class UpCommand implements Callable<Integer> {
             state.name(), state.masterUrl(), state.workers().size(), state.masterWebUrl());
     if (state.connectUrl() != null) {
       context.out().println("Spark Connect server at " + state.connectUrl());
+    }
+    if (state.autoscalerUrl() != null) {
+      context
+          .out()
+          .println("autoscaler " + state.autoscalerUrl() + " (dashboard; /status, /metrics)");
     }
     context
         .out()

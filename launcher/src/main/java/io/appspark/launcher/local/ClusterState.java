@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param connectUrl the Spark Connect server's {@code sc://} URL once it is ready, else null
  * @param connectPid the Spark Connect server's pid, 0 when it runs none
+ * @param autoscalerUrl the autoscaler's address, or null when the cluster runs without one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterState(
@@ -22,13 +23,14 @@ public record ClusterState(
     int targetWorkers,
     List<WorkerProcess> workers,
     String connectUrl,
-    long connectPid) {
+    long connectPid,
+    String autoscalerUrl) {
 
   public ClusterState {
     workers = workers == null ? List.of() : List.copyOf(workers);
   }
 
-  /** A cluster without a Spark Connect server. */
+  /** A cluster without a Spark Connect server or an autoscaler. */
   public ClusterState(
       String name,
       Phase phase,
@@ -50,7 +52,8 @@ public record ClusterState(
         targetWorkers,
         workers,
         null,
-        0);
+        0,
+        null);
   }
 
   public enum Phase {

@@ -75,6 +75,15 @@ public record Installation(
     return sparkHome.resolve("jars");
   }
 
+  /** The autoscaler's jar; its dependencies are in {@link #autoscalerLib()}. */
+  public Path autoscalerJar() {
+    return home.resolve("autoscaler/target/appspark-autoscaler.jar");
+  }
+
+  public Path autoscalerLib() {
+    return home.resolve("autoscaler/target/lib");
+  }
+
   public Path java() {
     return javaHome.resolve("bin/java");
   }

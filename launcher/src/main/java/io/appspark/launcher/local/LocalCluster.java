@@ -48,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Installation installation;
   private final String marker;
   private final ScheduledExecutorService reconciler;
+  private final Optional<String> autoscalerUrl;
 
   private Process master;
   private ConnectServer connectServer;
@@ -59,11 +60,22 @@ public final class LocalCluster implements AutoCloseable {
   private int nextOrdinal = 1;
   private Phase phase = Phase.STARTING;
   private MasterState lastSeen;
+  private AutoscalerProcess autoscaler;
   private final Map<Integer, Process> workerProcesses = new HashMap<>();
   private final Map<Integer, WorkerProcess> workers = new HashMap<>();
   private final Map<Integer, Long> retiringSince = new HashMap<>();
 
   public LocalCluster(ClusterSpec spec, ClusterLayout layout, Installation installation) {
+    this(spec, layout, installation, Optional.empty());
+  }
+
+  /** A cluster whose drivers announce themselves to the autoscaler at {@code autoscalerUrl}. */
+  public LocalCluster(
+      ClusterSpec spec,
+      ClusterLayout layout,
+      Installation installation,
+      Optional<String> autoscalerUrl) {
+    this.autoscalerUrl = autoscalerUrl;
     this.spec = spec;
     this.layout = layout;
     this.installation = installation;
@@ -118,7 +130,7 @@ public final class LocalCluster implements AutoCloseable {
               spec.name(),
               masterUrl,
               masterWebUrl,
-              SparkConfModel.driverConf(spec),
+              SparkConfModel.driverConf(spec, autoscalerUrl),
               connectServer == null ? "" : connectServer.url()));
       call(() -> phase = Phase.READY);
       call(this::recordState);
@@ -150,6 +162,14 @@ public final class LocalCluster implements AutoCloseable {
           controlPort = port;
           recordState();
         });
+  }
+
+  /**
+   * Starts the autoscaler beside the cluster; it is restarted if it exits and stopped first on
+   * close.
+   */
+  public void startAutoscaler(int port) {
+    call(() -> autoscaler = AutoscalerProcess.start(installation, layout, spec, port));
   }
 
   public ClusterState scaleTo(int count) {
@@ -225,6 +245,9 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (autoscaler != null) {
+      autoscaler.close();
+    }
     if (connectServer != null) {
       connectServer.stop(STOP_GRACE);
     }
@@ -275,7 +298,9 @@ public final class LocalCluster implements AutoCloseable {
   private void startConnectServer() {
     call(
         () -> {
-          connectServer = ConnectServer.start(commands, masterUrl, SparkConfModel.driverConf(spec));
+          connectServer =
+              ConnectServer.start(
+                  commands, masterUrl, SparkConfModel.driverConf(spec, autoscalerUrl));
           LOG.info("{} Spark Connect server started (pid {})", marker, connectServer.pid());
           recordState();
         });
@@ -318,6 +343,9 @@ public final class LocalCluster implements AutoCloseable {
           .forEach(this::beginRetirement);
     }
     finishRetirements();
+    if (autoscaler != null) {
+      autoscaler.restartIfExited();
+    }
     recordState();
   }
 
@@ -425,7 +453,8 @@ public final class LocalCluster implements AutoCloseable {
         targetWorkers,
         list,
         connectServer == null ? null : connectServer.readyUrl().orElse(null),
-        connectServer == null ? 0 : connectServer.pid());
+        connectServer == null ? 0 : connectServer.pid(),
+        autoscalerUrl.orElse(null));
   }
 
   private void call(Runnable action) {

@@ -2,6 +2,7 @@ package io.appspark.launcher.local;
 
 import io.appspark.launcher.spec.ClusterSpec;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -22,12 +23,24 @@ public final class SparkConfModel {
     return conf;
   }
 
+  /** The driver plugin (in SPARK_HOME, from the spark-plugin module) that announces drivers. */
+  public static final String AUTOSCALER_PLUGIN = "io.appspark.sparkplugin.AutoscalerPlugin";
+
+  /** Where that plugin finds the autoscaler. */
+  public static final String AUTOSCALER_URL_KEY = "spark.appspark.autoscaler.url";
+
+  public static Map<String, String> driverConf(ClusterSpec spec) {
+    return driverConf(spec, Optional.empty());
+  }
+
   /**
    * Settings for drivers: one executor fills one worker, so a worker is the unit of scaling;
    * executors are decommissioned gracefully (their shuffle and cached blocks migrate) when a worker
-   * retires; dynamic allocation publishes the demand the autoscaler reads.
+   * retires, which is also what lets dynamic allocation release executors without shuffle tracking;
+   * dynamic allocation publishes the demand the autoscaler reads, and with an autoscaler the driver
+   * plugin announces the driver to it.
    */
-  public static Map<String, String> driverConf(ClusterSpec spec) {
+  public static Map<String, String> driverConf(ClusterSpec spec, Optional<String> autoscalerUrl) {
     Map<String, String> conf = new TreeMap<>();
     conf.put("spark.executor.cores", Integer.toString(spec.workers().cores()));
     conf.put("spark.executor.memory", spec.workers().sparkMemory());
@@ -36,7 +49,9 @@ public final class SparkConfModel {
     conf.put("spark.storage.decommission.shuffleBlocks.enabled", "true");
     conf.put("spark.storage.decommission.rddBlocks.enabled", "true");
     conf.put("spark.dynamicAllocation.enabled", "true");
-    conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+    // Off (Spark 4 defaults it on): with it, executors holding shuffle data are never released;
+    // decommissioning migrates their blocks instead.
+    conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "false");
     conf.put("spark.dynamicAllocation.minExecutors", "0");
     conf.put("spark.dynamicAllocation.executorIdleTimeout", "30s");
     conf.put("spark.dynamicAllocation.schedulerBacklogTimeout", "1s");
@@ -44,6 +59,11 @@ public final class SparkConfModel {
     conf.put(
         "spark.sql.shuffle.partitions",
         Integer.toString(Math.max(4, spec.workers().max() * spec.workers().cores() * 2)));
+    autoscalerUrl.ifPresent(
+        url -> {
+          conf.put("spark.plugins", AUTOSCALER_PLUGIN);
+          conf.put(AUTOSCALER_URL_KEY, url);
+        });
     conf.putAll(spec.sparkConf());
     return conf;
   }

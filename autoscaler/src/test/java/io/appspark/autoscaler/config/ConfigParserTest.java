@@ -1,0 +1,65 @@
+package io.appspark.autoscaler.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+  static final Map<String, String> REQUIRED =
+      Map.of(
+          "APPSPARK_AUTOSCALER_CLUSTER_DIR", "/tmp/c",
+          "APPSPARK_AUTOSCALER_PORT", "8090",
+          "APPSPARK_AUTOSCALER_MAX_WORKERS", "4",
+          "APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2");
+
+  @Test
+  void readsTheEnvironmentWithDefaults() {
+    AutoscalerConfig config = ConfigParser.parse(REQUIRED, List.of());
+
+    assertThat(config.clusterDir()).isEqualTo(Path.of("/tmp/c"));
+    assertThat(config.port()).isEqualTo(8090);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.policy().maxWorkers()).isEqualTo(4);
+    assertThat(config.policy().coresPerWorker()).isEqualTo(2);
+    assertThat(config.policy().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void argumentsWinOverTheEnvironment() {
+    AutoscalerConfig config =
+        ConfigParser.parse(
+            REQUIRED, List.of("--max-workers=6", "--idle-timeout=5s", "--poll-interval=2m"));
+
+    assertThat(config.policy().maxWorkers()).isEqualTo(6);
+    assertThat(config.policy().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void namesEveryBadVariableAtOnce() {
+    Map<String, String> env = new java.util.HashMap<>(REQUIRED);
+    env.put("APPSPARK_AUTOSCALER_PORT", "http");
+    env.put("APPSPARK_AUTOSCALER_IDLE_TIMEOUT", "soon");
+    env.remove("APPSPARK_AUTOSCALER_MAX_WORKERS");
+
+    assertThatThrownBy(() -> ConfigParser.parse(env, List.of("--bogus=1")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("APPSPARK_AUTOSCALER_PORT: must be a whole number; got 'http'")
+        .hasMessageContaining("APPSPARK_AUTOSCALER_IDLE_TIMEOUT: must be a duration")
+        .hasMessageContaining("APPSPARK_AUTOSCALER_MAX_WORKERS (or --max-workers): required")
+        .hasMessageContaining("--bogus=1: unknown argument");
+  }
+
+  @Test
+  void minAboveMaxIsRefused() {
+    assertThatThrownBy(() -> ConfigParser.parse(REQUIRED, List.of("--min-workers=5")))
+        .hasMessageContaining(
+            "APPSPARK_AUTOSCALER_MIN_WORKERS: must be at most APPSPARK_AUTOSCALER_MAX_WORKERS (4); got 5");
+  }
+}

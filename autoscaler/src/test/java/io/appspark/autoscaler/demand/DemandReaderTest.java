@@ -1,0 +1,85 @@
+package io.appspark.autoscaler.demand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appspark.autoscaler.policy.AppDemand;
+import io.appspark.autoscaler.policy.AppDemand.Source;
+import io.appspark.launcher.spark.MasterState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DemandReaderTest {
+  final Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+  final DriverRegistry drivers = new DriverRegistry(Duration.ofSeconds(10), clock);
+  final Map<String, AllocationGauges> gauges = new HashMap<>();
+  final DemandReader reader =
+      new DemandReader(drivers, url -> Optional.ofNullable(gauges.get(url)), 2);
+
+  static MasterState.App app(String id, String state, int cores) {
+    return new MasterState.App(id, id, cores, 1024, state, 0);
+  }
+
+  @Test
+  void aDriverWithDynamicAllocationWantsItsTargetExecutors() {
+    drivers.announce(new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0));
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(7, 1, 0, 0));
+
+    List<AppDemand> demand = reader.read(List.of(app("app-1", "RUNNING", 2))).apps();
+
+    assertThat(demand).containsExactly(new AppDemand("app-1", Source.DYNAMIC_ALLOCATION, 7, 1, 2));
+  }
+
+  @Test
+  void aDriverWhoseMetricsDoNotAnswerKeepsItsLastDemand() {
+    drivers.announce(new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0));
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(3, 3, 0, 0));
+    reader.read(List.of(app("app-1", "RUNNING", 3)));
+    gauges.clear();
+
+    assertThat(reader.read(List.of(app("app-1", "RUNNING", 3))).wantedExecutors()).isEqualTo(3);
+  }
+
+  @Test
+  void staticDriversWantCoresMaxOrOneMoreExecutorWhileWaiting() {
+    drivers.announce(new DriverAnnouncement("app-1", "bounded", null, false, 1, 3));
+    drivers.announce(new DriverAnnouncement("app-2", "unbounded", "http://x:1", false, 2, 0));
+
+    List<AppDemand> demand =
+        reader.read(List.of(app("app-1", "RUNNING", 1), app("app-2", "WAITING", 0))).apps();
+
+    assertThat(demand)
+        .containsExactlyInAnyOrder(
+            new AppDemand("app-1", Source.STATIC, 3, 1, 1),
+            new AppDemand("app-2", Source.STATIC, 1, 0, 2));
+  }
+
+  @Test
+  void anUnannouncedWaitingAppWantsOneWorker() {
+    List<AppDemand> demand =
+        reader.read(List.of(app("app-9", "WAITING", 0), app("app-8", "RUNNING", 4))).apps();
+
+    assertThat(demand).containsExactly(new AppDemand("app-9", Source.WAITING_APP, 1, 0, 2));
+  }
+
+  @Test
+  void gaugesAreReadFromSparksJsonMetrics() throws Exception {
+    String body =
+        """
+        {"version":"4.0.0","gauges":{
+          "app-1.driver.ExecutorAllocationManager.executors.numberTargetExecutors":{"value":7},
+          "app-1.driver.ExecutorAllocationManager.executors.numberAllExecutors":{"value":1},
+          "app-1.driver.ExecutorAllocationManager.executors.numberDecommissioningExecutors":{"value":0},
+          "app-1.driver.BlockManager.memory.maxMem_MB":{"value":434}}}
+        """;
+
+    assertThat(DriverMetricsClient.parse(body)).contains(new AllocationGauges(7, 1, 0, 0));
+    assertThat(DriverMetricsClient.parse("{\"gauges\":{}}")).isEmpty();
+  }
+}

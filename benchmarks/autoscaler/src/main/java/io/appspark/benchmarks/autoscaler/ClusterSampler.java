@@ -1,0 +1,132 @@
+package io.appspark.benchmarks.autoscaler;
+
+import io.appspark.autoscaler.demand.AllocationGauges;
+import io.appspark.autoscaler.demand.DriverMetricsClient;
+import io.appspark.autoscaler.it.LocalTestCluster;
+import io.appspark.launcher.local.ClusterState;
+import io.appspark.launcher.spark.MasterState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Samples a cluster every {@link #PERIOD_MILLIS}: worker processes, registered workers, busy cores,
+ * and the driver's demand (read from its metrics, its UI found in the job's progress file). Also
+ * notes when each worker process started and when the master first listed it alive.
+ */
+final class ClusterSampler implements AutoCloseable {
+  static final long PERIOD_MILLIS = 100;
+
+  record Sample(long atMillis, int processes, int registered, int busyCores, int wantedExecutors) {}
+
+  record WorkerLife(String id, long processStartMillis, long registeredMillis) {}
+
+  private final LocalTestCluster cluster;
+  private final Path progress;
+  private final DriverMetricsClient metrics = new DriverMetricsClient();
+  private final List<Sample> samples = new ArrayList<>();
+  private final Map<Integer, Long> startedByPort = new HashMap<>();
+  private final Map<Integer, String> idByPort = new HashMap<>();
+  private final Map<Integer, Long> registeredByPort = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private String driverUi;
+
+  ClusterSampler(LocalTestCluster cluster, Path progress) {
+    this.cluster = cluster;
+    this.progress = progress;
+    this.thread = new Thread(this::run, "bench-sampler");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  synchronized List<Sample> samples() {
+    return List.copyOf(samples);
+  }
+
+  synchronized List<WorkerLife> workers() {
+    List<WorkerLife> out = new ArrayList<>();
+    startedByPort.forEach(
+        (port, started) ->
+            out.add(
+                new WorkerLife(
+                    idByPort.get(port), started, registeredByPort.getOrDefault(port, -1L))));
+    out.sort(java.util.Comparator.comparingLong(WorkerLife::processStartMillis));
+    return out;
+  }
+
+  private void run() {
+    while (running) {
+      long now = System.currentTimeMillis();
+      try {
+        sample(now);
+      } catch (RuntimeException e) {
+        // the cluster is stopping
+      }
+      try {
+        Thread.sleep(Math.max(1, PERIOD_MILLIS - (System.currentTimeMillis() - now)));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void sample(long now) {
+    ClusterState state = cluster.state();
+    Optional<MasterState> master = cluster.master();
+    int wanted = demand().map(AllocationGauges::target).orElse(0);
+    synchronized (this) {
+      for (ClusterState.WorkerProcess w : state.workers()) {
+        if (!startedByPort.containsKey(w.rpcPort())) {
+          long started =
+              ProcessHandle.of(w.pid())
+                  .flatMap(p -> p.info().startInstant())
+                  .map(Instant::toEpochMilli)
+                  .orElse(now);
+          startedByPort.put(w.rpcPort(), started);
+          idByPort.put(w.rpcPort(), w.id());
+        }
+        master
+            .flatMap(m -> m.workerOnPort(w.rpcPort()))
+            .filter(MasterState.Worker::isAlive)
+            .ifPresent(x -> registeredByPort.putIfAbsent(w.rpcPort(), now));
+      }
+      int registered = master.map(m -> m.aliveWorkers().size()).orElse(0);
+      int busy = master.map(MasterState::coresUsed).orElse(0);
+      samples.add(new Sample(now, state.workers().size(), registered, busy, wanted));
+    }
+  }
+
+  private Optional<AllocationGauges> demand() {
+    if (driverUi == null) {
+      try {
+        if (Files.exists(progress)) {
+          driverUi =
+              Files.readAllLines(progress).stream()
+                  .filter(l -> l.startsWith("ui "))
+                  .map(l -> l.substring(3))
+                  .findFirst()
+                  .orElse(null);
+        }
+      } catch (java.io.IOException e) {
+        return Optional.empty();
+      }
+    }
+    return driverUi == null || driverUi.isBlank() ? Optional.empty() : metrics.read(driverUi);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

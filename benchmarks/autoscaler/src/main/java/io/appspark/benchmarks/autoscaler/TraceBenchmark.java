@@ -1,0 +1,114 @@
+package io.appspark.benchmarks.autoscaler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.appspark.autoscaler.it.JobReport;
+import io.appspark.autoscaler.it.LocalTestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The same bursty trace (rounds of tasks with idle gaps) on three clusters, one after another:
+ * sized by the autoscaler, static at the maximum, and by a CPU-utilisation rule like a
+ * HorizontalPodAutoscaler's. Measures worker core-seconds and job time.
+ */
+final class TraceBenchmark {
+  static final int MAX_WORKERS = 4;
+
+  enum Sizing {
+    AUTOSCALER,
+    STATIC_MAX,
+    CPU_RULE
+  }
+
+  record Trace(int rounds, int tasks, long taskMillis, long gapMillis) {
+    List<String> args() {
+      return List.of(
+          "rounds=" + rounds,
+          "tasks=" + tasks,
+          "taskMillis=" + taskMillis,
+          "gapMillis=" + gapMillis,
+          "spark.dynamicAllocation.executorIdleTimeout=3s",
+          "spark.dynamicAllocation.schedulerBacklogTimeout=1s");
+    }
+  }
+
+  private TraceBenchmark() {}
+
+  static Map<String, Object> run(
+      Path work, Sizing sizing, Trace trace, Map<String, List<ClusterSampler.Sample>> plot)
+      throws Exception {
+    int min = sizing == Sizing.STATIC_MAX ? MAX_WORKERS : 1;
+    String name = "bench-" + sizing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    try (LocalTestCluster c = LocalTestCluster.start(work, name, min, MAX_WORKERS, min)) {
+      CpuUtilisationRule rule = null;
+      if (sizing == Sizing.AUTOSCALER) {
+        c.startAutoscalerHere(Duration.ofSeconds(5), Duration.ofSeconds(10));
+      } else if (sizing == Sizing.CPU_RULE) {
+        rule = new CpuUtilisationRule(c, 1, MAX_WORKERS);
+      }
+      Path report = work.resolve(name + ".json");
+      try (ClusterSampler sampler = new ClusterSampler(c, Path.of(report + ".progress"))) {
+        Process driver = c.startDriver(report, trace.args().toArray(String[]::new));
+        if (!driver.waitFor(30, TimeUnit.MINUTES) || driver.exitValue() != 0) {
+          throw new IllegalStateException(
+              name
+                  + ": the driver failed:\n"
+                  + c.logTail("driver-" + report.getFileName() + ".log"));
+        }
+        JobReport job = JobReport.read(report);
+        List<ClusterSampler.Sample> samples =
+            sampler.samples().stream()
+                .filter(
+                    s ->
+                        s.atMillis() >= job.json().path("startMillis").asLong()
+                            && s.atMillis() <= job.json().path("endMillis").asLong())
+                .toList();
+        plot.put(sizing.name().toLowerCase(java.util.Locale.ROOT), samples);
+        return summary(sizing, job, samples);
+      } finally {
+        if (rule != null) {
+          rule.close();
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> summary(
+      Sizing sizing, JobReport job, List<ClusterSampler.Sample> samples) {
+    double coreSeconds = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      coreSeconds +=
+          samples.get(i - 1).processes()
+              * (samples.get(i).atMillis() - samples.get(i - 1).atMillis())
+              / 1000.0;
+    }
+    double jobSeconds = 0;
+    Long started = null;
+    for (JsonNode j : job.json().path("jobs")) {
+      if ("start".equals(j.path("event").asText())) {
+        started = j.path("atMillis").asLong();
+      } else if (started != null) {
+        jobSeconds += (j.path("atMillis").asLong() - started) / 1000.0;
+        started = null;
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("sizing", sizing.name());
+    out.put("resultCorrect", job.result() == job.expected());
+    out.put("workerCoreSeconds", Stats.round(coreSeconds));
+    out.put("jobSeconds", Stats.round(jobSeconds));
+    out.put(
+        "wallSeconds",
+        Stats.round(
+            (job.json().path("endMillis").asLong() - job.json().path("startMillis").asLong())
+                / 1000.0));
+    out.put(
+        "mostWorkers", samples.stream().mapToInt(ClusterSampler.Sample::processes).max().orElse(0));
+    out.put("failedTasks", job.failedTasks());
+    return out;
+  }
+}

@@ -1,0 +1,131 @@
+package io.appspark.examples.elastic;
+
+import io.appspark.client.AppSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * A job whose demand for executors is known in advance, to watch a cluster grow and shrink: rounds
+ * of {@code tasks} tasks of {@code taskMillis} each, {@code gapMillis} apart; with {@code
+ * shuffle=true} each round shuffles {@code records} records of 1 KB and its reduce tasks are the
+ * slow ones. Checks its own result and writes what its driver saw to {@code report}.
+ *
+ * <pre>
+ * appspark submit --class io.appspark.examples.elastic.ElasticJob appspark-examples.jar \
+ *   tasks=16 taskMillis=1500 rounds=1 gapMillis=0 shuffle=false records=20000 report=/tmp/r.json
+ * </pre>
+ */
+public final class ElasticJob {
+  private ElasticJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int tasks = Integer.parseInt(opts.getOrDefault("tasks", "16"));
+    long taskMillis = Long.parseLong(opts.getOrDefault("taskMillis", "1500"));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+    long gapMillis = Long.parseLong(opts.getOrDefault("gapMillis", "0"));
+    boolean shuffle = Boolean.parseBoolean(opts.getOrDefault("shuffle", "false"));
+    int records = Integer.parseInt(opts.getOrDefault("records", "20000"));
+    Path report = Path.of(opts.getOrDefault("report", "elastic-job.json"));
+    Path progress = Path.of(report + ".progress");
+    Files.deleteIfExists(progress);
+
+    SparkSession.Builder builder = AppSpark.sessionBuilder("elastic-job");
+    opts.forEach(
+        (k, v) -> {
+          if (k.startsWith("spark.")) {
+            builder.config(k, v);
+          }
+        });
+    JobTelemetry telemetry = new JobTelemetry(progress);
+    try (SparkSession spark = builder.getOrCreate()) {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      sc.sc().addSparkListener(telemetry);
+      telemetry.started(sc.sc().uiWebUrl().isDefined() ? sc.sc().uiWebUrl().get() : "");
+      long start = System.currentTimeMillis();
+      long result = 0;
+      long expected = 0;
+      for (int round = 0; round < rounds; round++) {
+        if (round > 0) {
+          Thread.sleep(gapMillis);
+        }
+        result +=
+            shuffle
+                ? shuffleRound(sc, tasks, taskMillis, records)
+                : backlogRound(sc, tasks, taskMillis);
+        expected += shuffle ? expectedShuffle(records) : expectedBacklog(tasks);
+      }
+      long end = System.currentTimeMillis();
+      Files.writeString(
+          report, telemetry.toJson(sc.sc().applicationId(), result, expected, start, end));
+      System.out.println(
+          "elastic-job: result "
+              + result
+              + ", expected "
+              + expected
+              + ", "
+              + (end - start)
+              + " ms");
+      if (result != expected) {
+        System.exit(3);
+      }
+    }
+  }
+
+  /** {@code tasks} tasks that each take {@code taskMillis}: sum of squares of 0..tasks-1. */
+  static long backlogRound(JavaSparkContext sc, int tasks, long taskMillis) {
+    return sc.parallelize(LongStream.range(0, tasks).boxed().toList(), tasks)
+        .map(
+            i -> {
+              Thread.sleep(taskMillis);
+              return i * i;
+            })
+        .reduce(Long::sum);
+  }
+
+  static long expectedBacklog(int tasks) {
+    return LongStream.range(0, tasks).map(i -> i * i).sum();
+  }
+
+  /** Shuffles 1 KB records by key; the reduce tasks are slow: sum over keys of the record count. */
+  static long shuffleRound(JavaSparkContext sc, int tasks, long taskMillis, int records) {
+    String payload = "x".repeat(1024);
+    return sc.parallelize(LongStream.range(0, records).boxed().toList(), tasks)
+        .mapToPair(i -> new Tuple2<>(i % (tasks * 4), payload + i))
+        .groupByKey(tasks)
+        .mapPartitions(
+            it -> {
+              Thread.sleep(taskMillis);
+              long n = 0;
+              while (it.hasNext()) {
+                for (String ignored : it.next()._2()) {
+                  n++;
+                }
+              }
+              return java.util.List.of(n).iterator();
+            })
+        .reduce(Long::sum);
+  }
+
+  static long expectedShuffle(int records) {
+    return records;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> opts = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("arguments are name=value; got " + arg);
+      }
+      opts.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    return opts;
+  }
+}
