@@ -2,9 +2,9 @@
 # Runs the autoscaler benchmarks on real local clusters (Spark processes on this machine) and
 # writes their reports into results/: reaction.json, trace.json and SVG plots.
 #
-#   benchmarks/autoscaler/run.sh                 # both: reaction (10 rounds) and the bursty trace
+#   benchmarks/autoscaler/run.sh                 # both: reaction (10 rounds) and the bursty trace (3 x 8 tasks, 90 s gaps)
 #   benchmarks/autoscaler/run.sh reaction --reps=20
-#   benchmarks/autoscaler/run.sh trace --rounds=4 --tasks=8 --task-ms=3000 --gap-ms=30000
+#   benchmarks/autoscaler/run.sh trace --rounds=4 --tasks=8 --task-ms=3000 --gap-ms=30000   # trace-gap30s.json
 #
 # Takes tens of minutes on a small machine. Asserts nothing: it measures and reports.
 set -euo pipefail

@@ -112,8 +112,11 @@ public final class HttpApi {
   private void announce(RoutingContext ctx) {
     String appId = ctx.pathParam("appId");
     try {
-      DriverAnnouncement driver =
-          JSON.readValue(ctx.body().asString(), DriverAnnouncement.class).validated(appId);
+      DriverAnnouncement given = JSON.readValue(ctx.body().asString(), DriverAnnouncement.class);
+      if (given == null) {
+        throw new IllegalArgumentException("the body must be a JSON object");
+      }
+      DriverAnnouncement driver = given.validated(appId);
       if (drivers.announce(driver)) {
         LOG.info(
             "driver {} ({}) announced: UI {}, dynamic allocation {}",
@@ -123,7 +126,7 @@ public final class HttpApi {
             driver.dynamicAllocation());
       }
       json(ctx, 200, Map.of("appId", appId));
-    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       json(ctx, 400, Map.of("error", "announcement of " + appId + ": " + e.getMessage()));
     }
   }

@@ -52,10 +52,10 @@ public final class Main {
     if (what.equals("trace") || what.equals("all")) {
       TraceBenchmark.Trace trace =
           new TraceBenchmark.Trace(
-              Integer.parseInt(opts.getOrDefault("rounds", "4")),
+              Integer.parseInt(opts.getOrDefault("rounds", "3")),
                   Integer.parseInt(opts.getOrDefault("tasks", "8")),
               Long.parseLong(opts.getOrDefault("task-ms", "3000")),
-                  Long.parseLong(opts.getOrDefault("gap-ms", "30000")));
+                  Long.parseLong(opts.getOrDefault("gap-ms", "90000")));
       Map<String, List<ClusterSampler.Sample>> plot = new LinkedHashMap<>();
       List<Map<String, Object>> runs = new ArrayList<>();
       for (TraceBenchmark.Sizing sizing : TraceBenchmark.Sizing.values()) {
