@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *   memory: 1g                # 512m..256g, each worker
  * sparkConf:                  # extra Spark settings for the cluster's drivers and daemons
  *   spark.sql.shuffle.partitions: "8"
+ * kubernetes: ...             # see KubernetesSectionReader
  * </pre>
  */
 public final class SpecReader {
@@ -41,7 +42,8 @@ public final class SpecReader {
   static final int DEFAULT_INITIAL = 2;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf");
+  private static final Set<String> TOP_FIELDS =
+      Set.of("name", "workers", "sparkConf", "kubernetes");
   private static final Set<String> WORKER_FIELDS =
       Set.of("min", "max", "initial", "cores", "memory");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -104,11 +106,29 @@ public final class SpecReader {
               + initial);
     }
     Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
+    KubernetesSpec kubernetes =
+        new KubernetesSectionReader(this::problem).read(root.path("kubernetes"));
+    kubernetes
+        .worker()
+        .memoryMib()
+        .filter(limit -> ContainerMemory.workerOfferMib(limit) < memoryMb)
+        .ifPresent(
+            limit ->
+                problem(
+                    "kubernetes.worker.memory",
+                    "must be at least "
+                        + ContainerMemory.workerLimitMib(memoryMb)
+                        + "Mi for workers.memory "
+                        + memoryMb
+                        + "m (the worker JVM and executors' off-heap memory need room); got "
+                        + limit
+                        + "Mi"));
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(source, problems);
     }
-    return new ClusterSpec(name, new WorkerPool(min, max, initial, cores, memoryMb), sparkConf);
+    return new ClusterSpec(
+        name, new WorkerPool(min, max, initial, cores, memoryMb), sparkConf, kubernetes);
   }
 
   private JsonNode parseYaml(String yaml) {

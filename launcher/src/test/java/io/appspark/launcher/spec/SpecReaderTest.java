@@ -83,7 +83,7 @@ class SpecReaderTest {
             "workers.colour",
             "allowed: cores, initial, max, memory, min"),
         Arguments.of("workers: 3", "workers", "must be a mapping"),
-        Arguments.of("size: big", "size", "allowed: name, sparkConf, workers"),
+        Arguments.of("size: big", "size", "allowed: kubernetes, name, sparkConf, workers"),
         Arguments.of(
             "sparkConf: {shuffle.partitions: 8}",
             "sparkConf.shuffle.partitions",
