@@ -56,7 +56,10 @@ final class ScaleCommand implements Callable<Integer> {
   public Integer call() {
     String clusterName = name.resolve(context);
     RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
-    ClusterState state = running.control().scale(workers);
+    ClusterState state =
+        running.state().autoscalerUrl() == null
+            ? running.control().scale(workers)
+            : pinThroughAutoscaler(running, clusterName);
     if (!noWait) {
       Progress progress = Progress.console(context.err());
       MasterClient master = new MasterClient(state.masterWebUrl());
@@ -75,6 +78,43 @@ final class ScaleCommand implements Callable<Integer> {
                 ? StateFiles.toJson(state)
                 : "cluster '" + clusterName + "' has " + state.workers().size() + " worker(s)");
     return ExitCode.OK.code();
+  }
+
+  /**
+   * With an autoscaler beside the cluster, a count set at the supervisor would be undone at the
+   * autoscaler's next step; the count is pinned at the autoscaler instead, which then adds workers
+   * at once and retires idle ones gracefully ({@code DELETE /scale} there releases the pin).
+   */
+  private ClusterState pinThroughAutoscaler(RunningCluster running, String clusterName) {
+    String autoscalerUrl = running.state().autoscalerUrl();
+    java.net.URI uri = java.net.URI.create(autoscalerUrl + "/scale?workers=" + workers);
+    try {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(uri)
+                      .timeout(Duration.ofSeconds(10))
+                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 400) {
+        throw new io.appspark.launcher.LauncherException(
+            ExitCode.USAGE,
+            "the autoscaler of cluster '" + clusterName + "' refused: " + response.body());
+      }
+    } catch (java.io.IOException e) {
+      throw new io.appspark.launcher.LauncherException(
+          ExitCode.FAILED,
+          "the autoscaler of cluster '" + clusterName + "' does not answer at " + autoscalerUrl);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.appspark.launcher.LauncherException(ExitCode.FAILED, "interrupted");
+    }
+    context
+        .err()
+        .println(
+            "pinned at " + workers + " worker(s) through the autoscaler (" + autoscalerUrl + ")");
+    return running.state();
   }
 
   private Optional<ClusterState> converged(RunningCluster running, MasterClient master) {

@@ -8,19 +8,35 @@ import java.util.TreeMap;
  * {@link SpecReader}: everything downstream may trust it.
  */
 public record ClusterSpec(
-    String name, WorkerPool workers, Map<String, String> sparkConf, SparkConnect connect) {
+    String name,
+    WorkerPool workers,
+    Map<String, String> sparkConf,
+    SparkConnect connect,
+    KubernetesSpec kubernetes) {
   public static final String DEFAULT_NAME = "appspark";
 
   public ClusterSpec {
     sparkConf = java.util.Collections.unmodifiableMap(new TreeMap<>(sparkConf));
   }
 
-  /** A cluster without a Spark Connect server. */
+  /** A cluster without a Spark Connect server and without a {@code kubernetes:} section. */
   public ClusterSpec(String name, WorkerPool workers, Map<String, String> sparkConf) {
-    this(name, workers, sparkConf, SparkConnect.disabled());
+    this(name, workers, sparkConf, SparkConnect.disabled(), KubernetesSpec.defaults());
+  }
+
+  /** A cluster without a {@code kubernetes:} section. */
+  public ClusterSpec(
+      String name, WorkerPool workers, Map<String, String> sparkConf, SparkConnect connect) {
+    this(name, workers, sparkConf, connect, KubernetesSpec.defaults());
+  }
+
+  /** A cluster without a Spark Connect server. */
+  public ClusterSpec(
+      String name, WorkerPool workers, Map<String, String> sparkConf, KubernetesSpec kubernetes) {
+    this(name, workers, sparkConf, SparkConnect.disabled(), kubernetes);
   }
 
   public ClusterSpec withInitialWorkers(int initial) {
-    return new ClusterSpec(name, workers.withInitial(initial), sparkConf, connect);
+    return new ClusterSpec(name, workers.withInitial(initial), sparkConf, connect, kubernetes);
   }
 }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *   spark.sql.shuffle.partitions: "8"
  * connect:
  *   enabled: true             # start a Spark Connect server (default: false)
+ * kubernetes: ...             # see KubernetesSectionReader
  * </pre>
  */
 public final class SpecReader {
@@ -43,7 +44,8 @@ public final class SpecReader {
   static final int DEFAULT_INITIAL = 2;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Set<String> TOP_FIELDS = Set.of("name", "workers", "sparkConf", "connect");
+  private static final Set<String> TOP_FIELDS =
+      Set.of("name", "workers", "sparkConf", "connect", "kubernetes");
   private static final Set<String> WORKER_FIELDS =
       Set.of("min", "max", "initial", "cores", "memory");
   private static final Set<String> CONNECT_FIELDS = Set.of("enabled");
@@ -108,6 +110,23 @@ public final class SpecReader {
     }
     Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
     boolean connect = connectEnabled(root.path("connect")) || overrides.connect();
+    KubernetesSpec kubernetes =
+        new KubernetesSectionReader(this::problem).read(root.path("kubernetes"));
+    kubernetes
+        .worker()
+        .memoryMib()
+        .filter(limit -> ContainerMemory.workerOfferMib(limit) < memoryMb)
+        .ifPresent(
+            limit ->
+                problem(
+                    "kubernetes.worker.memory",
+                    "must be at least "
+                        + ContainerMemory.workerLimitMib(memoryMb)
+                        + "Mi for workers.memory "
+                        + memoryMb
+                        + "m (the worker JVM and executors' off-heap memory need room); got "
+                        + limit
+                        + "Mi"));
 
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(source, problems);
@@ -116,7 +135,8 @@ public final class SpecReader {
         name,
         new WorkerPool(min, max, initial, cores, memoryMb),
         sparkConf,
-        new SparkConnect(connect));
+        new SparkConnect(connect),
+        kubernetes);
   }
 
   private boolean connectEnabled(JsonNode node) {

@@ -172,7 +172,9 @@ class LocalClusterIT {
 
   private ClusterState up(String name, String... args) {
     clusters.add(name);
-    List<String> cmd = new ArrayList<>(List.of("up", "--detach", "--name", name));
+    // The cluster's own mechanics: no autoscaler that would pin or change the worker count.
+    List<String> cmd =
+        new ArrayList<>(List.of("up", "--detach", "--no-autoscaler", "--name", name));
     cmd.addAll(List.of(args));
     Cli.Result result = cli.run(cmd.toArray(String[]::new));
     assertThat(result.exitCode()).as(Cli.text(result)).isZero();

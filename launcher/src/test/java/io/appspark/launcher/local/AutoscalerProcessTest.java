@@ -24,7 +24,9 @@ class AutoscalerProcessTest {
         .containsSubsequence(
             "io.appspark.parentwatch.WatchParent", "42", "io.appspark.autoscaler.Main")
         .contains(
-            "/opt/appspark/autoscaler/target/appspark-autoscaler.jar:/opt/appspark/autoscaler/target/lib/*");
+            "/opt/appspark/parent-watch/target/appspark-parent-watch.jar"
+                + ":/opt/appspark/autoscaler/target/appspark-autoscaler.jar"
+                + ":/opt/appspark/autoscaler/target/lib/*");
     assertThat(command.environment())
         .containsEntry("APPSPARK_AUTOSCALER_CLUSTER_DIR", "/state/sales")
         .containsEntry("APPSPARK_AUTOSCALER_PORT", "7070")

@@ -120,7 +120,7 @@ class SpecReaderTest {
             "workers.colour",
             "allowed: cores, initial, max, memory, min"),
         Arguments.of("workers: 3", "workers", "must be a mapping"),
-        Arguments.of("size: big", "size", "allowed: connect, name, sparkConf, workers"),
+        Arguments.of("size: big", "size", "allowed: connect, kubernetes, name, sparkConf, workers"),
         Arguments.of("connect: true", "connect", "must be a mapping with enabled"),
         Arguments.of("connect: {enabled: yes please}", "connect.enabled", "true or false"),
         Arguments.of("connect: {enabled: \"true\"}", "connect.enabled", "true or false"),

@@ -1,0 +1,157 @@
+package io.appspark.launcher.kubernetes.model;
+
+import io.appspark.launcher.local.SparkConfModel;
+import io.appspark.launcher.spec.ClusterSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster's desired Kubernetes objects, from its spec, the app that owns it, the namespace and
+ * the Spark image. Pure: no client, no environment; the same input gives the same objects.
+ */
+public final class ClusterModel {
+  private final ClusterSpec spec;
+  private final AppOwner owner;
+  private final String namespace;
+  private final String image;
+  private final ClusterNames names;
+
+  public ClusterModel(ClusterSpec spec, AppOwner owner, String namespace, String image) {
+    this.spec = spec;
+    this.owner = owner;
+    this.namespace = namespace;
+    this.image = image;
+    this.names = new ClusterNames(spec.name());
+  }
+
+  public ClusterSpec spec() {
+    return spec;
+  }
+
+  public ClusterNames names() {
+    return names;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /**
+   * Every object but the worker pods, in an order that applies cleanly: identity and policy first,
+   * then configuration, then the workloads.
+   */
+  public List<HasMetadata> clusterObjects() {
+    RbacModel rbac = new RbacModel(this);
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(rbac.serviceAccount());
+    objects.add(rbac.role());
+    objects.add(rbac.roleBinding());
+    objects.add(new NetworkPolicyModel(this, owner).networkPolicy());
+    objects.add(configMap());
+    MasterModel master = new MasterModel(this);
+    objects.add(master.service());
+    objects.add(master.deployment());
+    if (spec.kubernetes().connect()) {
+      ConnectModel connect = new ConnectModel(this);
+      objects.add(connect.service());
+      objects.add(connect.deployment());
+    }
+    return objects;
+  }
+
+  /** A worker pod; the backend chooses the suffix (a short random name part). */
+  public Pod workerPod(String suffix) {
+    return new WorkerModel(this).pod(suffix);
+  }
+
+  /** The Spark settings of the daemons and of drivers (the Connect server, the app's drivers). */
+  public ConfigMap configMap() {
+    return new ConfigMapBuilder()
+        .withMetadata(meta(names.config(), "config"))
+        .withData(
+            Map.of(
+                SparkPods.DAEMON_CONF_KEY, propertiesText(SparkConfModel.daemonConf(spec)),
+                SparkPods.DRIVER_CONF_KEY, propertiesText(driverConf())))
+        .build();
+  }
+
+  Map<String, String> driverConf() {
+    Map<String, String> conf = new java.util.TreeMap<>(SparkConfModel.driverConf(spec));
+    conf.put("spark.master", names.masterUrl());
+    return conf;
+  }
+
+  /** A hash of the configuration, put on pod templates so that a change rolls the Deployments. */
+  String configHash() {
+    ConfigMap config = configMap();
+    String text =
+        config.getData().entrySet().stream()
+            .map(e -> e.getKey() + "\n" + e.getValue())
+            .collect(Collectors.joining("\n"));
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  String image() {
+    return image;
+  }
+
+  Map<String, String> labels(String component) {
+    return Labels.of(spec.name(), owner.name(), component);
+  }
+
+  ObjectMeta meta(String name, String component) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels(component))
+        .withOwnerReferences(ownerReference())
+        .build();
+  }
+
+  /**
+   * Not the controller (the app's Deployment does not manage these); blocks the owner's foreground
+   * deletion until the object is gone.
+   */
+  OwnerReference ownerReference() {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(owner.name())
+        .withUid(owner.uid())
+        .withController(false)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  static String propertiesText(Map<String, String> conf) {
+    return conf.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + escape(e.getValue()) + "\n")
+        .collect(Collectors.joining());
+  }
+
+  /** Java properties escapes, so that a value stays one line of spark-defaults.conf. */
+  private static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+  }
+}

@@ -1,0 +1,36 @@
+package io.appspark.launcher.kubernetes.model;
+
+/** The names of a cluster's objects, all derived from the cluster's name. */
+public record ClusterNames(String cluster) {
+  public String master() {
+    return cluster + "-spark-master";
+  }
+
+  public String workerPrefix() {
+    return cluster + "-spark-worker-";
+  }
+
+  public String worker(String suffix) {
+    return workerPrefix() + suffix;
+  }
+
+  public String connect() {
+    return cluster + "-spark-connect";
+  }
+
+  public String config() {
+    return cluster + "-spark-conf";
+  }
+
+  public String autoscaler() {
+    return cluster + "-autoscaler";
+  }
+
+  public String networkPolicy() {
+    return cluster + "-spark";
+  }
+
+  public String masterUrl() {
+    return "spark://" + master() + ":" + Ports.MASTER_RPC;
+  }
+}

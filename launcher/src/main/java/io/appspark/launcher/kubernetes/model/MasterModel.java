@@ -1,0 +1,100 @@
+package io.appspark.launcher.kubernetes.model;
+
+import io.appspark.launcher.spec.ContainerMemory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.Map;
+
+/**
+ * The standalone master: one replica, replaced with {@code Recreate} (two masters would split the
+ * workers), behind a Service with its RPC and UI ports. Ready and alive while its UI serves the
+ * cluster state as JSON.
+ */
+final class MasterModel {
+  static final String ROLE = "master";
+  static final int MEMORY_MIB = 1024;
+  static final String CPU = "1";
+
+  private final ClusterModel cluster;
+
+  MasterModel(ClusterModel cluster) {
+    this.cluster = cluster;
+  }
+
+  Deployment deployment() {
+    String name = cluster.names().master();
+    Map<String, String> selector = Labels.selector(cluster.spec().name(), ROLE);
+    return new DeploymentBuilder()
+        .withMetadata(cluster.meta(name, ROLE))
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewStrategy()
+        .withType("Recreate")
+        .endStrategy()
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(cluster.labels(ROLE))
+        .withAnnotations(Map.of("appspark.io/config-hash", cluster.configHash()))
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withSecurityContext(SparkPods.podSecurity())
+        .withContainers(container())
+        .withVolumes(SparkPods.volumes(cluster.names().config(), SparkPods.DAEMON_CONF_KEY))
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private Container container() {
+    return SparkPods.container(ROLE, cluster.image(), SparkPods.resources(CPU, MEMORY_MIB))
+        .withEnv(
+            SparkPods.env("SPARK_MASTER_PORT", Integer.toString(Ports.MASTER_RPC)),
+            SparkPods.env("SPARK_MASTER_WEBUI_PORT", Integer.toString(Ports.MASTER_UI)),
+            SparkPods.env("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(MEMORY_MIB) + "m"))
+        .addNewPort()
+        .withName("rpc")
+        .withContainerPort(Ports.MASTER_RPC)
+        .endPort()
+        .addNewPort()
+        .withName("ui")
+        .withContainerPort(Ports.MASTER_UI)
+        .endPort()
+        .withReadinessProbe(SparkPods.httpGet("/json/", Ports.MASTER_UI, 5, 3))
+        .withLivenessProbe(SparkPods.httpGet("/json/", Ports.MASTER_UI, 10, 6))
+        .withStartupProbe(SparkPods.httpGet("/json/", Ports.MASTER_UI, 2, 60))
+        .build();
+  }
+
+  Service service() {
+    return new ServiceBuilder()
+        .withMetadata(cluster.meta(cluster.names().master(), ROLE))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(Labels.selector(cluster.spec().name(), ROLE))
+        .withPorts(
+            new ServicePortBuilder()
+                .withName("rpc")
+                .withPort(Ports.MASTER_RPC)
+                .withNewTargetPort("rpc")
+                .withProtocol("TCP")
+                .build(),
+            new ServicePortBuilder()
+                .withName("ui")
+                .withPort(Ports.MASTER_UI)
+                .withNewTargetPort("ui")
+                .withProtocol("TCP")
+                .build())
+        .endSpec()
+        .build();
+  }
+}

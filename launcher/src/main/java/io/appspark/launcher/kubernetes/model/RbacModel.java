@@ -1,0 +1,84 @@
+package io.appspark.launcher.kubernetes.model;
+
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.List;
+
+/**
+ * The autoscaler's identity and the least it may do, in its own namespace only (a Role, never a
+ * ClusterRole): manage worker pods, record Events, hold its leader-election Lease, read the
+ * cluster's ConfigMap, and set {@code blockOwnerDeletion} on the pods it creates (clusters with the
+ * OwnerReferencesPermissionEnforcement admission plugin, such as OpenShift, require update on the
+ * owner's finalizers for that). Pods cannot be limited by name: their names are new.
+ */
+final class RbacModel {
+  static final String COMPONENT = "autoscaler";
+
+  private final ClusterModel cluster;
+
+  RbacModel(ClusterModel cluster) {
+    this.cluster = cluster;
+  }
+
+  ServiceAccount serviceAccount() {
+    return new ServiceAccountBuilder()
+        .withMetadata(cluster.meta(cluster.names().autoscaler(), COMPONENT))
+        .withAutomountServiceAccountToken(true)
+        .build();
+  }
+
+  Role role() {
+    return new RoleBuilder()
+        .withMetadata(cluster.meta(cluster.names().autoscaler(), COMPONENT))
+        .withRules(rules())
+        .build();
+  }
+
+  List<PolicyRule> rules() {
+    String lease = cluster.names().autoscaler();
+    return List.of(
+        rule("", "pods", List.of(), "create", "delete", "get", "list", "watch", "patch"),
+        rule("", "events", List.of(), "create", "patch"),
+        rule("coordination.k8s.io", "leases", List.of(), "create"),
+        rule("coordination.k8s.io", "leases", List.of(lease), "get", "update"),
+        rule("", "configmaps", List.of(cluster.names().config()), "get"),
+        rule(
+            "apps",
+            "deployments/finalizers",
+            List.of(cluster.ownerReference().getName()),
+            "update"));
+  }
+
+  RoleBinding roleBinding() {
+    String name = cluster.names().autoscaler();
+    return new RoleBindingBuilder()
+        .withMetadata(cluster.meta(name, COMPONENT))
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(name)
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(name)
+        .withNamespace(cluster.namespace())
+        .endSubject()
+        .build();
+  }
+
+  private static PolicyRule rule(
+      String group, String resource, List<String> names, String... verbs) {
+    return new PolicyRuleBuilder()
+        .withApiGroups(group)
+        .withResources(resource)
+        .withResourceNames(names.isEmpty() ? null : names)
+        .withVerbs(verbs)
+        .build();
+  }
+}

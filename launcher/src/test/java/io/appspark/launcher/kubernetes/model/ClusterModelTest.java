@@ -1,0 +1,273 @@
+package io.appspark.launcher.kubernetes.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appspark.launcher.spec.ClusterSpec;
+import io.appspark.launcher.spec.ContainerMemory;
+import io.appspark.launcher.spec.SpecOverrides;
+import io.appspark.launcher.spec.SpecReader;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterModelTest {
+  private static final AppOwner OWNER = new AppOwner("shop", "uid-1", Map.of("app", "shop"));
+
+  private static ClusterModel model(String yaml) {
+    ClusterSpec spec = SpecReader.read(yaml, "test", SpecOverrides.none());
+    return new ClusterModel(spec, OWNER, "team-a", "appspark/spark:test");
+  }
+
+  private static final ClusterModel SHOP =
+      model("name: shop\nworkers: {min: 1, max: 4, initial: 2, cores: 2, memory: 2g}\n");
+
+  @Test
+  void everyObjectIsOwnedByTheAppDeploymentAndLabelled() {
+    List<HasMetadata> objects = new java.util.ArrayList<>(SHOP.clusterObjects());
+    objects.add(SHOP.workerPod("abcde"));
+
+    assertThat(objects)
+        .allSatisfy(
+            o -> {
+              assertThat(o.getMetadata().getNamespace()).isEqualTo("team-a");
+              assertThat(o.getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(
+                      ref -> {
+                        assertThat(ref.getKind()).isEqualTo("Deployment");
+                        assertThat(ref.getApiVersion()).isEqualTo("apps/v1");
+                        assertThat(ref.getName()).isEqualTo("shop");
+                        assertThat(ref.getUid()).isEqualTo("uid-1");
+                        assertThat(ref.getController()).isFalse();
+                        assertThat(ref.getBlockOwnerDeletion()).isTrue();
+                      });
+              assertThat(o.getMetadata().getLabels())
+                  .containsEntry(Labels.NAME, "spark")
+                  .containsEntry(Labels.INSTANCE, "shop")
+                  .containsEntry(Labels.PART_OF, "shop")
+                  .containsEntry(Labels.MANAGED_BY, "appspark")
+                  .containsKey(Labels.COMPONENT)
+                  .containsEntry(Labels.CLUSTER, "shop");
+            });
+  }
+
+  @Test
+  void theClusterHasRbacPolicyConfigAndAMasterButNoConnectServerUnlessAsked() {
+    assertThat(SHOP.clusterObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactly(
+            "ServiceAccount/shop-autoscaler",
+            "Role/shop-autoscaler",
+            "RoleBinding/shop-autoscaler",
+            "NetworkPolicy/shop-spark",
+            "ConfigMap/shop-spark-conf",
+            "Service/shop-spark-master",
+            "Deployment/shop-spark-master");
+
+    assertThat(model("name: shop\nkubernetes: {connect: true}\n").clusterObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("Service/shop-spark-connect", "Deployment/shop-spark-connect");
+  }
+
+  @Test
+  void theMasterIsOneReplicaRecreatedAndReadyWhenItsUiServesJson() {
+    Deployment master = find(SHOP, Deployment.class, "shop-spark-master");
+
+    assertThat(master.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(master.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    Container c = master.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/json/");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
+    assertThat(c.getLivenessProbe().getHttpGet()).isNotNull();
+    assertThat(env(c)).containsEntry("SPARK_DAEMON_MEMORY", "576m");
+
+    Service service = find(SHOP, Service.class, "shop-spark-master");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort())
+        .containsExactly("rpc:7077", "ui:8080");
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(master.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(Map.of(Labels.CLUSTER, "shop", Labels.ROLE, "master"));
+  }
+
+  @Test
+  void containersRunHardenedWithEqualRequestsAndLimits() {
+    List<Container> containers = new java.util.ArrayList<>();
+    containers.addAll(
+        find(SHOP, Deployment.class, "shop-spark-master")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers());
+    containers.addAll(SHOP.workerPod("x1").getSpec().getContainers());
+
+    assertThat(containers)
+        .allSatisfy(
+            c -> {
+              var sc = c.getSecurityContext();
+              assertThat(sc.getRunAsNonRoot()).isTrue();
+              assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+              assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+              assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+              assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+              assertThat(c.getResources().getRequests())
+                  .isEqualTo(c.getResources().getLimits())
+                  .containsKeys("cpu", "memory");
+            });
+  }
+
+  @Test
+  void aWorkerIsSizedSoThatTheImageOffersExecutorsTheSpecsMemory() {
+    Pod worker = SHOP.workerPod("abcde");
+    Container c = worker.getSpec().getContainers().get(0);
+
+    assertThat(worker.getMetadata().getName()).isEqualTo("shop-spark-worker-abcde");
+    assertThat(worker.getMetadata().getLabels()).containsEntry(Labels.ROLE, "worker");
+    int limit = ContainerMemory.workerLimitMib(2048);
+    assertThat(c.getResources().getLimits())
+        .containsEntry("memory", new Quantity(limit + "Mi"))
+        .containsEntry("cpu", new Quantity("2"));
+    assertThat(ContainerMemory.workerOfferMib(limit)).isGreaterThanOrEqualTo(2048);
+    assertThat(env(c))
+        .containsEntry("SPARK_MASTER_URL", "spark://shop-spark-master:7077")
+        .containsEntry("SPARK_WORKER_CORES", "2")
+        .containsEntry("SPARK_WORKER_MEMORY", "2048m")
+        .containsEntry("SPARK_DAEMON_MEMORY", ContainerMemory.workerHeapMib(limit) + "m");
+    assertThat(worker.getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+    assertThat(worker.getSpec().getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void aWorkerIsReadyOnlyOnceItsMasterAcceptedIt() {
+    Container c = SHOP.workerPod("abcde").getSpec().getContainers().get(0);
+
+    assertThat(String.join(" ", c.getReadinessProbe().getExec().getCommand()))
+        .contains("/dev/tcp/127.0.0.1/8081", "GET /json/", "masterwebuiurl");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8081);
+  }
+
+  @Test
+  void theSpecExtendsWorkerPods() {
+    ClusterModel model =
+        model(
+            """
+            name: shop
+            kubernetes:
+              worker:
+                cpu: 1500m
+                memory: 4Gi
+                nodeSelector: {disk: ssd}
+                tolerations: [{key: spark, operator: Equal, value: "yes", effect: NoSchedule}]
+                env: {TZ: UTC}
+                volumes:
+                  - {name: scratch, mountPath: /scratch, emptyDir: 10Gi}
+                  - {name: lookup, mountPath: /lookup, configMap: lookup-tables, readOnly: true}
+            """);
+    Pod worker = model.workerPod("z");
+    Container c = worker.getSpec().getContainers().get(0);
+
+    assertThat(worker.getSpec().getNodeSelector()).isEqualTo(Map.of("disk", "ssd"));
+    assertThat(worker.getSpec().getTolerations())
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.getKey() + t.getValue() + t.getEffect())
+                    .isEqualTo("sparkyesNoSchedule"));
+    assertThat(env(c)).containsEntry("TZ", "UTC");
+    assertThat(c.getResources().getLimits())
+        .containsEntry("cpu", new Quantity("1500m"))
+        .containsEntry("memory", new Quantity("4096Mi"));
+    assertThat(worker.getSpec().getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("spark-conf", "tmp", "work", "scratch", "lookup");
+    assertThat(worker.getSpec().getVolumes().get(3).getEmptyDir().getSizeLimit())
+        .isEqualTo(new Quantity("10Gi"));
+    assertThat(c.getVolumeMounts())
+        .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .contains("scratch:/scratch:null", "lookup:/lookup:true");
+  }
+
+  @Test
+  void theAutoscalerMayManagePodsInItsNamespaceAndLittleElse() {
+    Role role = find(SHOP, Role.class, "shop-autoscaler");
+
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(role.getRules())
+        .extracting(RbacModelRules::describe)
+        .containsExactly(
+            "/pods [] create,delete,get,list,watch,patch",
+            "/events [] create,patch",
+            "coordination.k8s.io/leases [] create",
+            "coordination.k8s.io/leases [shop-autoscaler] get,update",
+            "/configmaps [shop-spark-conf] get",
+            "apps/deployments/finalizers [shop] update");
+  }
+
+  @Test
+  void onlyTheClusterItsClientsAndTheAppReachSparkPods() {
+    NetworkPolicy policy = find(SHOP, NetworkPolicy.class, "shop-spark");
+
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress().get(0).getFrom())
+        .allSatisfy(peer -> assertThat(peer.getNamespaceSelector()).isNull())
+        .extracting(peer -> peer.getPodSelector().getMatchLabels())
+        .containsExactly(
+            Map.of(Labels.CLUSTER, "shop"), Map.of(Labels.CLIENT, "shop"), Map.of("app", "shop"));
+  }
+
+  @Test
+  void theConfigMapHoldsDaemonAndDriverSettingsAsPropertiesFiles() {
+    ConfigMap config =
+        model("name: shop\nsparkConf: {spark.sql.shuffle.partitions: \"8\"}\n").configMap();
+
+    assertThat(config.getData().get("spark-defaults.conf"))
+        .contains("spark.decommission.enabled=true\n", "spark.sql.shuffle.partitions=8\n");
+    assertThat(config.getData().get("driver-defaults.conf"))
+        .contains("spark.master=spark://shop-spark-master:7077\n", "spark.executor.memory=1024m\n");
+  }
+
+  @Test
+  void theSameInputGivesTheSameObjects() {
+    assertThat(SHOP.clusterObjects()).isEqualTo(SHOP.clusterObjects());
+    assertThat(SHOP.workerPod("a")).isEqualTo(SHOP.workerPod("a"));
+  }
+
+  private static <T extends HasMetadata> T find(ClusterModel model, Class<T> type, String name) {
+    return model.clusterObjects().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Map<String, String> env(Container c) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    c.getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  private static final class RbacModelRules {
+    static String describe(PolicyRule r) {
+      return String.join(",", r.getApiGroups())
+          + "/"
+          + String.join(",", r.getResources())
+          + " "
+          + (r.getResourceNames() == null ? "[]" : r.getResourceNames())
+          + " "
+          + String.join(",", r.getVerbs());
+    }
+  }
+}
