@@ -26,7 +26,6 @@ run_suite() { # name, command...
 
 # The real Kubernetes control plane the Kubernetes tests start: built from Go modules once, then
 # cached under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, a second afterwards).
-command -v go >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go; }
 testing/control-plane/build.sh >&2
 
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
