@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs all of appspark's tests, installing what they need first (idempotently): the Maven build
-# with unit tests (*Test) and integration tests against real Spark processes (*IT), then the
-# nss-wrapper checks under an arbitrary UID, then the Spark image built and run with podman, then
-# the notebooks executed against a real cluster. Prints a closing line "N passed, M failed".
+# with unit tests (*Test) and integration tests against real Spark processes and a real
+# Kubernetes control plane (*IT), then the nss-wrapper checks under an arbitrary UID, then the
+# Spark image built and run with podman, then the notebooks executed against a real cluster.
+# Prints a closing line "N passed, M failed".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
@@ -11,6 +12,8 @@ need_apt=()
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+command -v openssl >/dev/null || need_apt+=(openssl)   # the test control plane's certificates
+command -v curl >/dev/null || need_apt+=(curl)         # its health checks
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
@@ -24,10 +27,9 @@ run_suite() { # name, command...
   if "$@"; then echo "=== $name: ok" >&2; else echo "=== $name: FAILED" >&2; failed+=("$name"); fi
 }
 
-# The real Kubernetes control plane the Kubernetes tests start: built from Go modules once, then
-# cached under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, a second afterwards).
-testing/control-plane/build.sh >&2
-
+# The Kubernetes ITs run against a real control plane built from Go modules: idempotent and cached
+# under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, about a second afterwards).
+testing/control-plane/build.sh
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh

@@ -18,6 +18,8 @@ final class DownCommand implements Callable<Integer> {
 
   @Mixin ClusterNameOption name;
 
+  @Mixin KubernetesOptions kubernetes;
+
   DownCommand(CliContext context) {
     this.context = context;
   }
@@ -25,6 +27,12 @@ final class DownCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String clusterName = name.resolve(context);
+    if (kubernetes.enabled) {
+      try (var client = kubernetes.client()) {
+        return new KubernetesCommands(client, kubernetes.namespace(client), context)
+            .down(clusterName);
+      }
+    }
     Optional<RunningCluster> running =
         RunningCluster.find(clusterName, context.layout(clusterName));
     if (running.isEmpty()) {

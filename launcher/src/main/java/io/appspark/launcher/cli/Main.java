@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       ScaleCommand.class,
       DownCommand.class,
       SubmitCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      RenderCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -2,6 +2,7 @@ package io.appspark.launcher.cli;
 
 import io.appspark.launcher.Await;
 import io.appspark.launcher.ExitCode;
+import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.Progress;
 import io.appspark.launcher.local.ClusterState;
 import io.appspark.launcher.local.RunningCluster;
@@ -27,6 +28,17 @@ final class ScaleCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin ClusterNameOption name;
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Mixin OwnerOptions owner;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "SPEC.yaml",
+      description =
+          "With --kubernetes: the cluster's spec, as given to up (new workers follow it).")
+  java.nio.file.Path file;
 
   @Parameters(
       paramLabel = "N",
@@ -55,6 +67,9 @@ final class ScaleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String clusterName = name.resolve(context);
+    if (kubernetes.enabled) {
+      return onKubernetes(clusterName);
+    }
     RunningCluster running = RunningCluster.require(clusterName, context.layout(clusterName));
     ClusterState state =
         running.state().autoscalerUrl() == null
@@ -115,6 +130,22 @@ final class ScaleCommand implements Callable<Integer> {
         .println(
             "pinned at " + workers + " worker(s) through the autoscaler (" + autoscalerUrl + ")");
     return running.state();
+  }
+
+  private int onKubernetes(String clusterName) {
+    SpecOptions specOptions = new SpecOptions();
+    specOptions.file = file;
+    specOptions.name = name.name;
+    var spec = specOptions.load(clusterName);
+    if (workers > spec.workers().max()) {
+      throw new LauncherException(
+          ExitCode.USAGE, "N: at most workers.max (" + spec.workers().max() + "); got " + workers);
+    }
+    try (var client = kubernetes.client()) {
+      var commands = new KubernetesCommands(client, kubernetes.namespace(client), context);
+      return commands.scale(
+          commands.model(spec, owner), workers, Duration.ofSeconds(timeoutSeconds));
+    }
   }
 
   private Optional<ClusterState> converged(RunningCluster running, MasterClient master) {

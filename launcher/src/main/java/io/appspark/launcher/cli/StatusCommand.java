@@ -23,6 +23,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin ClusterNameOption name;
 
+  @Mixin KubernetesOptions kubernetes;
+
   @Option(names = "--json", description = "Print JSON: the supervisor's state and the master's.")
   boolean json;
 
@@ -33,6 +35,12 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String clusterName = name.resolve(context);
+    if (kubernetes.enabled) {
+      try (var client = kubernetes.client()) {
+        return new KubernetesCommands(client, kubernetes.namespace(client), context)
+            .status(clusterName);
+      }
+    }
     Optional<RunningCluster> running =
         RunningCluster.find(clusterName, context.layout(clusterName));
     if (running.isEmpty()) {

@@ -23,12 +23,18 @@ import picocli.CommandLine.Option;
     name = "up",
     description = {
       "Start an in-app cluster (a Spark master, workers, optionally a Spark Connect server) here.",
-      "Runs in the foreground until Ctrl-C or `appspark down`; with --detach it returns once the cluster is ready."
+      "Runs in the foreground until Ctrl-C or `appspark down`; with --detach it returns once the cluster is ready.",
+      "With --kubernetes: applies the cluster in the namespace, owned by --owner, and returns once the",
+      "master is ready and the minimum workers run."
     })
 final class UpCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin SpecOptions specOptions;
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Mixin OwnerOptions owner;
 
   @Option(
       names = {"-d", "--detach"},
@@ -58,8 +64,11 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ClusterSpec spec = specOptions.load(context.defaultCluster());
-    ClusterLayout layout = context.layout(spec.name());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    if (kubernetes.enabled) {
+      return onKubernetes(spec, timeout);
+    }
+    ClusterLayout layout = context.layout(spec.name());
     Progress progress = Progress.console(context.err());
     if (detach) {
       return detached(spec, layout, timeout, progress);
@@ -72,6 +81,15 @@ final class UpCommand implements Callable<Integer> {
         progress,
         !noAutoscaler,
         cluster -> report(cluster.state()));
+  }
+
+  /** Applies the cluster with the minimum workers (--workers: that many instead). */
+  private int onKubernetes(ClusterSpec spec, Duration timeout) {
+    try (var client = kubernetes.client()) {
+      var commands = new KubernetesCommands(client, kubernetes.namespace(client), context);
+      int workers = specOptions.workers != null ? spec.workers().initial() : spec.workers().min();
+      return commands.up(commands.model(spec, owner), workers, timeout);
+    }
   }
 
   private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress)

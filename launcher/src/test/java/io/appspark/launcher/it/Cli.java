@@ -18,9 +18,16 @@ public final class Cli {
   public static final Path EXAMPLES_JAR = HOME.resolve("examples/target/appspark-examples.jar");
 
   private final Path stateDir;
+  private final java.util.Map<String, String> env;
 
   public Cli(Path stateDir) {
+    this(stateDir, java.util.Map.of());
+  }
+
+  /** A CLI whose process gets {@code env} added to its environment (e.g. KUBECONFIG). */
+  public Cli(Path stateDir, java.util.Map<String, String> env) {
     this.stateDir = stateDir;
+    this.env = java.util.Map.copyOf(env);
   }
 
   public Path stateDir() {
@@ -77,6 +84,7 @@ public final class Cli {
     ProcessBuilder builder = new ProcessBuilder(cmd);
     builder.environment().put("APPSPARK_STATE_DIR", stateDir.toString());
     builder.environment().remove("APPSPARK_CLUSTER");
+    builder.environment().putAll(env);
     return builder;
   }
 

@@ -83,9 +83,10 @@ public final class ClusterModel {
     return new ConfigMapBuilder()
         .withMetadata(meta(names.config(), "config"))
         .withData(
-            Map.of(
-                SparkPods.DAEMON_CONF_KEY, propertiesText(SparkConfModel.daemonConf(spec)),
-                SparkPods.DRIVER_CONF_KEY, propertiesText(driverConf())))
+            new java.util.TreeMap<>(
+                Map.of(
+                    SparkPods.DAEMON_CONF_KEY, propertiesText(SparkConfModel.daemonConf(spec)),
+                    SparkPods.DRIVER_CONF_KEY, propertiesText(driverConf()))))
         .build();
   }
 

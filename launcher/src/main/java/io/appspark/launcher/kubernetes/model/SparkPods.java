@@ -58,8 +58,9 @@ final class SparkPods {
 
   /** Requests equal to limits: Guaranteed QoS, and the JVM sized from a limit that holds. */
   static ResourceRequirements resources(String cpu, int memoryMib) {
-    Map<String, Quantity> amounts =
-        Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memoryMib + "Mi"));
+    Map<String, Quantity> amounts = new java.util.TreeMap<>();
+    amounts.put("cpu", new Quantity(cpu));
+    amounts.put("memory", new Quantity(memoryMib + "Mi"));
     return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build();
   }
 

@@ -1,0 +1,168 @@
+package io.appspark.launcher.kubernetes;
+
+import io.appspark.launcher.kubernetes.Reconciler.Change;
+import io.appspark.launcher.kubernetes.model.ClusterModel;
+import io.appspark.launcher.kubernetes.model.ClusterNames;
+import io.appspark.launcher.kubernetes.model.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster on Kubernetes: applies its model, keeps worker pods at a count, observes and tears
+ * down. Worker pods are created one by one with server-side apply like every other object.
+ */
+public final class KubernetesCluster {
+  private static final char[] SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
+
+  private static final List<Class<? extends HasMetadata>> TEARDOWN_ORDER =
+      List.of(
+          Pod.class,
+          Deployment.class,
+          Service.class,
+          ConfigMap.class,
+          NetworkPolicy.class,
+          RoleBinding.class,
+          Role.class,
+          ServiceAccount.class);
+
+  private final KubernetesClient client;
+  private final Reconciler reconciler;
+  private final SecureRandom random = new SecureRandom();
+
+  public KubernetesCluster(KubernetesClient client) {
+    this.client = client;
+    this.reconciler = new Reconciler(client);
+  }
+
+  /** Applies every object of the cluster, then brings the workers to at least {@code workers}. */
+  public List<Change> apply(ClusterModel model, int workers) {
+    List<Change> changes = new ArrayList<>();
+    for (HasMetadata object : model.clusterObjects()) {
+      changes.add(reconciler.apply(object));
+    }
+    int have = workerPods(model.namespace(), model.spec().name()).size();
+    for (int i = have; i < workers; i++) {
+      changes.add(reconciler.apply(model.workerPod(suffix())));
+    }
+    return changes;
+  }
+
+  /**
+   * Sets the number of worker pods: adds new ones, or deletes the least useful first (not ready,
+   * then the newest).
+   */
+  public List<Change> scale(ClusterModel model, int workers) {
+    List<Pod> pods = workerPods(model.namespace(), model.spec().name());
+    List<Change> changes = new ArrayList<>();
+    for (int i = pods.size(); i < workers; i++) {
+      changes.add(reconciler.apply(model.workerPod(suffix())));
+    }
+    pods.stream()
+        .sorted(
+            Comparator.comparing(KubernetesCluster::isReady)
+                .thenComparing(
+                    (Pod p) -> p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()))
+        .limit(Math.max(0, pods.size() - workers))
+        .forEach(
+            p ->
+                changes.add(
+                    reconciler.reconcile(
+                        Pod.class, model.namespace(), p.getMetadata().getName(), null)));
+    return changes;
+  }
+
+  public ClusterStatus observe(String namespace, String cluster) {
+    Deployment master =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(new ClusterNames(cluster).master())
+            .get();
+    boolean masterReady =
+        master != null
+            && master.getStatus() != null
+            && master.getStatus().getReadyReplicas() != null
+            && master.getStatus().getReadyReplicas() >= 1;
+    List<ClusterStatus.Worker> workers =
+        workerPods(namespace, cluster).stream()
+            .map(
+                p ->
+                    new ClusterStatus.Worker(
+                        p.getMetadata().getName(),
+                        p.getStatus() == null ? "Unknown" : p.getStatus().getPhase(),
+                        isReady(p),
+                        p.getSpec().getNodeName()))
+            .toList();
+    return new ClusterStatus(namespace, cluster, master != null, masterReady, workers);
+  }
+
+  /**
+   * Deletes every object labelled as the cluster's, worker pods first, then the workloads, then
+   * configuration and identity (the reverse of {@link #apply}).
+   */
+  public List<Change> teardown(String namespace, String cluster) {
+    List<Change> changes = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : TEARDOWN_ORDER) {
+      changes.addAll(deleteLabelled(kind, namespace, cluster));
+    }
+    return changes;
+  }
+
+  private <T extends HasMetadata> List<Change> deleteLabelled(
+      Class<T> kind, String namespace, String cluster) {
+    return client
+        .resources(kind)
+        .inNamespace(namespace)
+        .withLabel(Labels.CLUSTER, cluster)
+        .list()
+        .getItems()
+        .stream()
+        .filter(o -> o.getMetadata().getDeletionTimestamp() == null)
+        .map(o -> reconciler.reconcile(kind, namespace, o.getMetadata().getName(), null))
+        .toList();
+  }
+
+  List<Pod> workerPods(String namespace, String cluster) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabels(Map.of(Labels.CLUSTER, cluster, Labels.ROLE, "worker"))
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  private String suffix() {
+    char[] chars = new char[5];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = SUFFIX_CHARS[random.nextInt(SUFFIX_CHARS.length)];
+    }
+    return new String(chars);
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(
+                (PodCondition c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

@@ -1,0 +1,117 @@
+package io.appspark.launcher.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes one object look as desired, with server-side apply under the field manager {@code appspark}
+ * (forcing conflicts: these objects are ours), or deletes it when nothing is desired. Every writer
+ * of the Kubernetes backend goes through here, so every change is reported the same way.
+ */
+public final class Reconciler {
+  public static final String FIELD_MANAGER = "appspark";
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final KubernetesClient client;
+
+  public Reconciler(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** What reconciling did to an object. */
+  public enum Outcome {
+    CREATED,
+    UPDATED,
+    UNCHANGED,
+    DELETED
+  }
+
+  /** One object's outcome, as {@code kind(namespace/name)}. */
+  public record Change(String kind, String namespace, String name, Outcome outcome) {
+    @Override
+    public String toString() {
+      return kind
+          + "("
+          + namespace
+          + "/"
+          + name
+          + ") "
+          + outcome.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Applies {@code desired} as the object {@code namespace/name} of {@code type}, or deletes that
+   * object when {@code desired} is null. Applying content the server already has changes nothing,
+   * not even the resourceVersion.
+   */
+  public <T extends HasMetadata> Change reconcile(
+      Class<T> type, String namespace, String name, T desired) {
+    T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    String kind = desired != null ? desired.getKind() : kindOf(type, current);
+    Change change;
+    if (desired == null) {
+      change = new Change(kind, namespace, name, delete(type, namespace, name, current));
+    } else {
+      checkNamed(desired, namespace, name);
+      T applied =
+          client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      change = new Change(kind, namespace, name, outcome(current, applied));
+    }
+    if (change.outcome() != Outcome.UNCHANGED) {
+      LOG.info("{}", change);
+    }
+    return change;
+  }
+
+  /** Applies an object named by its own metadata. */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> Change apply(T desired) {
+    return reconcile(
+        (Class<T>) desired.getClass(),
+        desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName(),
+        desired);
+  }
+
+  private <T extends HasMetadata> Outcome delete(
+      Class<T> type, String namespace, String name, T current) {
+    if (current == null) {
+      return Outcome.UNCHANGED;
+    }
+    client.resources(type).inNamespace(namespace).withName(name).delete();
+    return Outcome.DELETED;
+  }
+
+  private static Outcome outcome(HasMetadata before, HasMetadata after) {
+    if (before == null) {
+      return Outcome.CREATED;
+    }
+    return Objects.equals(
+            before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
+        ? Outcome.UNCHANGED
+        : Outcome.UPDATED;
+  }
+
+  private static void checkNamed(HasMetadata desired, String namespace, String name) {
+    if (!name.equals(desired.getMetadata().getName())
+        || !namespace.equals(desired.getMetadata().getNamespace())) {
+      throw new IllegalArgumentException(
+          "desired object "
+              + desired.getMetadata().getNamespace()
+              + "/"
+              + desired.getMetadata().getName()
+              + " is not "
+              + namespace
+              + "/"
+              + name);
+    }
+  }
+
+  private static String kindOf(Class<?> type, HasMetadata current) {
+    return current != null ? current.getKind() : type.getSimpleName();
+  }
+}

@@ -1,0 +1,295 @@
+package io.appspark.launcher.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.appspark.launcher.kubernetes.Reconciler.Change;
+import io.appspark.launcher.kubernetes.Reconciler.Outcome;
+import io.appspark.launcher.kubernetes.model.AppOwner;
+import io.appspark.launcher.kubernetes.model.ClusterModel;
+import io.appspark.launcher.kubernetes.model.Labels;
+import io.appspark.launcher.spec.SpecOverrides;
+import io.appspark.launcher.spec.SpecReader;
+import io.appspark.testing.kubernetes.ControlPlane;
+import io.appspark.testing.kubernetes.EnableControlPlane;
+import io.appspark.testing.kubernetes.TestNamespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The Kubernetes backend against a real apiserver, controller-manager, scheduler and kwok. */
+@EnableControlPlane
+class KubernetesClusterIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String IMAGE = "appspark/spark:it";
+
+  private final KubernetesClient client;
+  private final String ns;
+  private final KubernetesCluster backend;
+
+  KubernetesClusterIT(KubernetesClient client, TestNamespace namespace) {
+    this.client = client;
+    this.ns = namespace.name();
+    this.backend = new KubernetesCluster(client);
+  }
+
+  @Test
+  void renderedManifestsAreAcceptedByTheRealApiServer(ControlPlane plane)
+      throws IOException, InterruptedException {
+    ClusterModel model = model("rendered", "kubernetes: {connect: true}\n");
+    Path manifests = Files.createTempFile("rendered-", ".yaml");
+    Files.writeString(manifests, Manifests.yaml(model));
+
+    Process kubectl =
+        new ProcessBuilder(
+                plane.kubectl().toString(),
+                "--kubeconfig=" + plane.kubeconfig(),
+                "apply",
+                "--dry-run=server",
+                "-f",
+                manifests.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(kubectl.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains(
+            "serviceaccount/rendered-autoscaler created (server dry run)",
+            "role.rbac.authorization.k8s.io/rendered-autoscaler created (server dry run)",
+            "rolebinding.rbac.authorization.k8s.io/rendered-autoscaler created (server dry run)",
+            "networkpolicy.networking.k8s.io/rendered-spark created (server dry run)",
+            "configmap/rendered-spark-conf created (server dry run)",
+            "service/rendered-spark-master created (server dry run)",
+            "deployment.apps/rendered-spark-master created (server dry run)",
+            "service/rendered-spark-connect created (server dry run)",
+            "deployment.apps/rendered-spark-connect created (server dry run)");
+    assertThat(Manifests.yaml(model))
+        .isEqualTo(Manifests.yaml(model("rendered", "kubernetes: {connect: true}\n")));
+    Files.delete(manifests);
+  }
+
+  @Test
+  void applyingCreatesMasterAndMinimumWorkersRunningOnKwokAndApplyingAgainChangesNothing() {
+    ClusterModel model = model("shop", "workers: {min: 2, max: 4, initial: 2}\n");
+
+    List<Change> first = backend.apply(model, model.spec().workers().min());
+
+    assertThat(first).extracting(Change::outcome).containsOnly(Outcome.CREATED).hasSize(9);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ClusterStatus status = backend.observe(ns, "shop");
+              assertThat(status.masterReady()).isTrue();
+              assertThat(status.workers())
+                  .hasSize(2)
+                  .allSatisfy(
+                      w -> {
+                        assertThat(w.pod()).startsWith("shop-spark-worker-");
+                        assertThat(w.phase()).isEqualTo("Running");
+                        assertThat(w.node()).startsWith("kwok-node-");
+                      });
+            });
+    await().atMost(WAIT).until(() -> masterStatusSettled("shop"));
+
+    Map<String, String> before = resourceVersions("shop");
+    List<Change> second = backend.apply(model, model.spec().workers().min());
+    Map<String, String> after = resourceVersions("shop");
+
+    assertThat(second).extracting(Change::outcome).containsOnly(Outcome.UNCHANGED).hasSize(7);
+    assertThat(after).isEqualTo(before).hasSize(9);
+  }
+
+  @Test
+  void deletingTheAppsDeploymentMakesTheGarbageCollectorRemoveTheWholeCluster() {
+    ClusterModel model = model("gc", "workers: {min: 2}\nkubernetes: {connect: true}\n");
+    backend.apply(model, 2);
+    await().atMost(WAIT).until(() -> backend.observe(ns, "gc").runningWorkers() == 2);
+    assertThat(clusterObjects("gc")).hasSizeGreaterThanOrEqualTo(11);
+
+    client.apps().deployments().inNamespace(ns).withName("gc").delete();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(clusterObjects("gc")).isEmpty());
+  }
+
+  @Test
+  void theAutoscalerMayManageWorkerPodsInItsNamespaceOnly(ControlPlane plane) {
+    ClusterModel model = model("scaled", "workers: {min: 0, initial: 0}\n");
+    backend.apply(model, 0);
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns + "-other")
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(ns + "-other")
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("other-app-db")
+                .endMetadata()
+                .withStringData(Map.of("password", "not-yours"))
+                .build())
+        .create();
+
+    String user = "system:serviceaccount:" + ns + ":scaled-autoscaler";
+    try (KubernetesClient autoscaler =
+        plane.clientAs(user, "system:serviceaccounts", "system:serviceaccounts:" + ns)) {
+      Pod worker = model.workerPod("rbac1");
+      autoscaler.pods().inNamespace(ns).resource(worker).create();
+      assertThat(autoscaler.pods().inNamespace(ns).withName(worker.getMetadata().getName()).get())
+          .isNotNull();
+      assertThat(
+              autoscaler.pods().inNamespace(ns).withName(worker.getMetadata().getName()).delete())
+          .isNotEmpty();
+
+      assertForbidden(
+          () -> autoscaler.secrets().inNamespace(ns + "-other").withName("other-app-db").get());
+      assertForbidden(() -> autoscaler.secrets().inNamespace(ns).list());
+      assertForbidden(() -> autoscaler.pods().inNamespace(ns + "-other").list());
+      assertForbidden(
+          () ->
+              autoscaler
+                  .pods()
+                  .inNamespace(ns + "-other")
+                  .resource(otherNamespace(worker))
+                  .create());
+      assertForbidden(() -> autoscaler.apps().deployments().inNamespace(ns).list());
+      assertForbidden(() -> autoscaler.rbac().roles().inNamespace(ns).list());
+    } finally {
+      client.namespaces().withName(ns + "-other").delete();
+    }
+  }
+
+  private ClusterModel model(String name, String extraYaml) {
+    Deployment app = appDeployment(name);
+    AppOwner owner =
+        new AppOwner(
+            name, app.getMetadata().getUid(), app.getSpec().getSelector().getMatchLabels());
+    return new ClusterModel(
+        SpecReader.read("name: " + name + "\n" + extraYaml, "it", SpecOverrides.none()),
+        owner,
+        ns,
+        IMAGE);
+  }
+
+  /** The app that owns a cluster: a Deployment of one pod, as the app's own service would be. */
+  private Deployment appDeployment(String name) {
+    Deployment existing = client.apps().deployments().inNamespace(ns).withName(name).get();
+    if (existing != null) {
+      return existing;
+    }
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private boolean masterStatusSettled(String cluster) {
+    Deployment master =
+        client.apps().deployments().inNamespace(ns).withName(cluster + "-spark-master").get();
+    return master.getStatus() != null
+        && master.getMetadata().getGeneration().equals(master.getStatus().getObservedGeneration())
+        && Integer.valueOf(1).equals(master.getStatus().getReadyReplicas())
+        && Integer.valueOf(1).equals(master.getStatus().getAvailableReplicas())
+        && Integer.valueOf(1).equals(master.getStatus().getUpdatedReplicas());
+  }
+
+  /** kind/name -> resourceVersion of every object labelled as the cluster's. */
+  private Map<String, String> resourceVersions(String cluster) {
+    Map<String, String> versions = new TreeMap<>();
+    for (HasMetadata o : clusterObjects(cluster)) {
+      versions.put(
+          o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+    }
+    return versions;
+  }
+
+  /** Every object of the kinds the backend writes that carries the cluster's label. */
+  private List<HasMetadata> clusterObjects(String cluster) {
+    Map<String, String> label = Map.of(Labels.CLUSTER, cluster);
+    List<HasMetadata> all = new ArrayList<>();
+    all.addAll(client.serviceAccounts().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(client.rbac().roles().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(client.rbac().roleBindings().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(
+        client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(ns)
+            .withLabels(label)
+            .list()
+            .getItems());
+    all.addAll(client.configMaps().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(client.services().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(client.apps().deployments().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(
+        client
+            .pods()
+            .inNamespace(ns)
+            .withLabels(Map.of(Labels.CLUSTER, cluster, Labels.ROLE, "worker"))
+            .list()
+            .getItems());
+    return all;
+  }
+
+  private Pod otherNamespace(Pod pod) {
+    Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
+    copy.getMetadata().setNamespace(ns + "-other");
+    copy.getMetadata().setOwnerReferences(List.of());
+    return copy;
+  }
+
+  private static void assertForbidden(Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+}
