@@ -3,11 +3,7 @@ package io.appspark.launcher.kubernetes.model;
 import io.appspark.launcher.spec.ContainerMemory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import java.util.Map;
 
 /**
  * The optional Spark Connect server: a long-running driver on the cluster that notebooks and thin
@@ -25,31 +21,8 @@ final class ConnectModel {
   }
 
   Deployment deployment() {
-    return new DeploymentBuilder()
-        .withMetadata(cluster.meta(cluster.names().connect(), ROLE))
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewStrategy()
-        .withType("Recreate")
-        .endStrategy()
-        .withNewSelector()
-        .withMatchLabels(Labels.selector(cluster.spec().name(), ROLE))
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(cluster.labels(ROLE))
-        .withAnnotations(Map.of("appspark.io/config-hash", cluster.configHash()))
-        .endMetadata()
-        .withNewSpec()
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withSecurityContext(SparkPods.podSecurity())
-        .withContainers(container())
-        .withVolumes(SparkPods.volumes(cluster.names().config(), SparkPods.DRIVER_CONF_KEY))
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return SingletonWorkload.deployment(
+        cluster, cluster.names().connect(), ROLE, container(), SparkPods.DRIVER_CONF_KEY);
   }
 
   private Container container() {
@@ -80,25 +53,11 @@ final class ConnectModel {
   }
 
   Service service() {
-    return new ServiceBuilder()
-        .withMetadata(cluster.meta(cluster.names().connect(), ROLE))
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(Labels.selector(cluster.spec().name(), ROLE))
-        .withPorts(
-            new ServicePortBuilder()
-                .withName("grpc")
-                .withPort(Ports.CONNECT_GRPC)
-                .withNewTargetPort("grpc")
-                .withProtocol("TCP")
-                .build(),
-            new ServicePortBuilder()
-                .withName("ui")
-                .withPort(Ports.CONNECT_UI)
-                .withNewTargetPort("ui")
-                .withProtocol("TCP")
-                .build())
-        .endSpec()
-        .build();
+    return SingletonWorkload.service(
+        cluster,
+        cluster.names().connect(),
+        ROLE,
+        SingletonWorkload.port("grpc", Ports.CONNECT_GRPC),
+        SingletonWorkload.port("ui", Ports.CONNECT_UI));
   }
 }

@@ -3,11 +3,7 @@ package io.appspark.launcher.kubernetes.model;
 import io.appspark.launcher.spec.ContainerMemory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import java.util.Map;
 
 /**
  * The standalone master: one replica, replaced with {@code Recreate} (two masters would split the
@@ -26,33 +22,8 @@ final class MasterModel {
   }
 
   Deployment deployment() {
-    String name = cluster.names().master();
-    Map<String, String> selector = Labels.selector(cluster.spec().name(), ROLE);
-    return new DeploymentBuilder()
-        .withMetadata(cluster.meta(name, ROLE))
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewStrategy()
-        .withType("Recreate")
-        .endStrategy()
-        .withNewSelector()
-        .withMatchLabels(selector)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(cluster.labels(ROLE))
-        .withAnnotations(Map.of("appspark.io/config-hash", cluster.configHash()))
-        .endMetadata()
-        .withNewSpec()
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withSecurityContext(SparkPods.podSecurity())
-        .withContainers(container())
-        .withVolumes(SparkPods.volumes(cluster.names().config(), SparkPods.DAEMON_CONF_KEY))
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return SingletonWorkload.deployment(
+        cluster, cluster.names().master(), ROLE, container(), SparkPods.DAEMON_CONF_KEY);
   }
 
   private Container container() {
@@ -76,25 +47,11 @@ final class MasterModel {
   }
 
   Service service() {
-    return new ServiceBuilder()
-        .withMetadata(cluster.meta(cluster.names().master(), ROLE))
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(Labels.selector(cluster.spec().name(), ROLE))
-        .withPorts(
-            new ServicePortBuilder()
-                .withName("rpc")
-                .withPort(Ports.MASTER_RPC)
-                .withNewTargetPort("rpc")
-                .withProtocol("TCP")
-                .build(),
-            new ServicePortBuilder()
-                .withName("ui")
-                .withPort(Ports.MASTER_UI)
-                .withNewTargetPort("ui")
-                .withProtocol("TCP")
-                .build())
-        .endSpec()
-        .build();
+    return SingletonWorkload.service(
+        cluster,
+        cluster.names().master(),
+        ROLE,
+        SingletonWorkload.port("rpc", Ports.MASTER_RPC),
+        SingletonWorkload.port("ui", Ports.MASTER_UI));
   }
 }
