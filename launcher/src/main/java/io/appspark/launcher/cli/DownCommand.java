@@ -55,7 +55,7 @@ final class DownCommand implements Callable<Integer> {
         TIMEOUT,
         Progress.console(context.err()),
         () -> supervisor.isAlive() ? Optional.empty() : Optional.of(true));
-    RunningCluster.find(clusterName, context.layout(clusterName));
+    RunningCluster.cleanUpAfterStop(clusterName, context.layout(clusterName));
     context.out().println("cluster '" + clusterName + "' stopped");
     return ExitCode.OK.code();
   }

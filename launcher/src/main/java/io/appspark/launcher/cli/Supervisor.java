@@ -41,15 +41,7 @@ final class Supervisor {
       Progress progress,
       Runnable onShutdownRequest,
       boolean autoscaled) {
-    if (RunningCluster.find(spec.name(), layout).isPresent()) {
-      throw new LauncherException(
-          ExitCode.USAGE,
-          "--name: a cluster named '"
-              + spec.name()
-              + "' is already running; stop it with ./appspark down --name "
-              + spec.name()
-              + ", or choose another --name");
-    }
+    refuseIfRunning(spec, layout);
     if (autoscaled && !AutoscalerProcess.isInstalled(installation)) {
       throw new LauncherException(
           ExitCode.USAGE,
@@ -75,6 +67,19 @@ final class Supervisor {
       throw e;
     }
     return cluster;
+  }
+
+  /** A name is one cluster: starting it twice is refused, naming the option and the way out. */
+  static void refuseIfRunning(ClusterSpec spec, ClusterLayout layout) {
+    if (RunningCluster.find(spec.name(), layout).isPresent()) {
+      throw new LauncherException(
+          ExitCode.USAGE,
+          "--name: a cluster named '"
+              + spec.name()
+              + "' is already running; stop it with ./appspark down --name "
+              + spec.name()
+              + ", or choose another --name");
+    }
   }
 
   /** Blocks until shutdown is requested or the master fails; then stops everything. */

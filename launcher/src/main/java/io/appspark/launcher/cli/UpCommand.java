@@ -95,18 +95,7 @@ final class UpCommand implements Callable<Integer> {
   private int detached(ClusterSpec spec, ClusterLayout layout, Duration timeout, Progress progress)
       throws IOException {
     Files.createDirectories(layout.logs());
-    new StateFiles(layout)
-        .read()
-        .filter(s -> ProcessHandle.of(s.supervisorPid()).isPresent())
-        .ifPresent(
-            s -> {
-              throw new LauncherException(
-                  ExitCode.USAGE,
-                  "--name: a cluster named '"
-                      + spec.name()
-                      + "' is already running; stop it with ./appspark down --name "
-                      + spec.name());
-            });
+    Supervisor.refuseIfRunning(spec, layout);
     Files.deleteIfExists(layout.stateFile());
     Process supervisor =
         new ProcessBuilder(supervisorCommand(spec))

@@ -24,6 +24,14 @@ public record RunningCluster(String name, ClusterLayout layout, ClusterState sta
     return Optional.empty();
   }
 
+  /**
+   * After a supervisor exited: ends any of its processes still alive and removes its running state,
+   * as {@link #find} does for a dead supervisor.
+   */
+  public static void cleanUpAfterStop(String name, ClusterLayout layout) {
+    find(name, layout);
+  }
+
   public static RunningCluster require(String name, ClusterLayout layout) {
     return find(name, layout)
         .orElseThrow(
