@@ -5,6 +5,7 @@ import io.appspark.autoscaler.config.AutoscalerConfig;
 import io.appspark.autoscaler.config.ConfigParser;
 import io.appspark.autoscaler.config.InvalidConfigException;
 import io.appspark.autoscaler.demand.DriverMetricsClient;
+import io.appspark.autoscaler.kubernetes.KubernetesAutoscaler;
 import io.appspark.launcher.local.ClusterLayout;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -12,7 +13,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the autoscaler of a local in-app cluster; configured by environment and arguments. */
+/**
+ * Starts the autoscaler of an in-app cluster, local or on Kubernetes; configured by environment and
+ * arguments.
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -25,6 +29,10 @@ public final class Main {
     } catch (InvalidConfigException e) {
       System.err.println("appspark-autoscaler: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (config.kubernetes().isPresent()) {
+      KubernetesAutoscaler.run(config, config.kubernetes().get());
       return;
     }
     Vertx vertx = Vertx.vertx();

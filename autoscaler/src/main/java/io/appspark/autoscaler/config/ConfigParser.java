@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,15 @@ public final class ConfigParser {
     IDLE_TIMEOUT("60s"),
     SCALE_DOWN_COOLDOWN("120s"),
     POLL_INTERVAL("250ms"),
-    DRIVER_LEASE("10s");
+    DRIVER_LEASE("10s"),
+    BACKEND("local"),
+    NAMESPACE(null),
+    POD_NAME(null),
+    OWNER(null),
+    SPEC_FILE("/etc/appspark/spec/appspark.yaml"),
+    IMAGE(null),
+    MASTER_URL(null),
+    LEASE_DURATION("15s");
 
     private final String defaultValue;
 
@@ -81,7 +90,15 @@ public final class ConfigParser {
 
   private AutoscalerConfig build() {
     String cluster = text(Setting.CLUSTER);
-    String dir = text(Setting.CLUSTER_DIR);
+    String backend = values.get(Setting.BACKEND);
+    boolean onKubernetes = "kubernetes".equals(backend);
+    if (!onKubernetes && !"local".equals(backend)) {
+      problems.add(
+          Setting.BACKEND.variable() + ": must be local or kubernetes; got '" + backend + "'");
+    }
+    String dir = onKubernetes ? "." : text(Setting.CLUSTER_DIR);
+    Optional<KubernetesSettings> kubernetes =
+        onKubernetes ? Optional.of(kubernetes(cluster)) : Optional.empty();
     String host = text(Setting.HOST);
     int port = integer(Setting.PORT, 0, 65535);
     int min = integer(Setting.MIN_WORKERS, 0, 1000);
@@ -115,7 +132,20 @@ public final class ConfigParser {
         port,
         new PolicyConfig(min, max, cores, step, idle, cooldown),
         poll,
-        lease);
+        lease,
+        kubernetes);
+  }
+
+  private KubernetesSettings kubernetes(String cluster) {
+    String master = values.get(Setting.MASTER_URL);
+    return new KubernetesSettings(
+        text(Setting.NAMESPACE),
+        text(Setting.POD_NAME),
+        text(Setting.OWNER),
+        Path.of(text(Setting.SPEC_FILE)),
+        text(Setting.IMAGE),
+        master == null || master.isBlank() ? "http://" + cluster + "-spark-master:8080" : master,
+        duration(Setting.LEASE_DURATION));
   }
 
   private String text(Setting s) {

@@ -62,4 +62,39 @@ class ConfigParserTest {
         .hasMessageContaining(
             "APPSPARK_AUTOSCALER_MIN_WORKERS: must be at most APPSPARK_AUTOSCALER_MAX_WORKERS (4); got 5");
   }
+
+  @Test
+  void onKubernetesTheClusterDirectoryIsNotNeededAndThePodsSettingsAre() {
+    Map<String, String> env = new java.util.HashMap<>(REQUIRED);
+    env.remove("APPSPARK_AUTOSCALER_CLUSTER_DIR");
+    env.put("APPSPARK_AUTOSCALER_BACKEND", "kubernetes");
+    env.put("APPSPARK_AUTOSCALER_CLUSTER", "shop");
+    env.put("APPSPARK_AUTOSCALER_NAMESPACE", "team-a");
+    env.put("APPSPARK_AUTOSCALER_POD_NAME", "shop-autoscaler-x");
+    env.put("APPSPARK_AUTOSCALER_OWNER", "shop");
+    env.put("APPSPARK_AUTOSCALER_IMAGE", "appspark/spark:1");
+
+    KubernetesSettings k8s = ConfigParser.parse(env, List.of()).kubernetes().orElseThrow();
+
+    assertThat(k8s.namespace()).isEqualTo("team-a");
+    assertThat(k8s.podName()).isEqualTo("shop-autoscaler-x");
+    assertThat(k8s.owner()).isEqualTo("shop");
+    assertThat(k8s.image()).isEqualTo("appspark/spark:1");
+    assertThat(k8s.specFile()).isEqualTo(Path.of("/etc/appspark/spec/appspark.yaml"));
+    assertThat(k8s.masterUrl()).isEqualTo("http://shop-spark-master:8080");
+    assertThat(k8s.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(ConfigParser.parse(REQUIRED, List.of()).kubernetes()).isEmpty();
+  }
+
+  @Test
+  void onKubernetesEveryMissingPodSettingIsNamed() {
+    assertThatThrownBy(() -> ConfigParser.parse(REQUIRED, List.of("--backend=kubernetes")))
+        .hasMessageContaining("APPSPARK_AUTOSCALER_NAMESPACE (or --namespace): required")
+        .hasMessageContaining("APPSPARK_AUTOSCALER_POD_NAME (or --pod-name): required")
+        .hasMessageContaining("APPSPARK_AUTOSCALER_OWNER (or --owner): required")
+        .hasMessageContaining("APPSPARK_AUTOSCALER_IMAGE (or --image): required");
+    assertThatThrownBy(() -> ConfigParser.parse(REQUIRED, List.of("--backend=yarn")))
+        .hasMessageContaining(
+            "APPSPARK_AUTOSCALER_BACKEND: must be local or kubernetes; got 'yarn'");
+  }
 }

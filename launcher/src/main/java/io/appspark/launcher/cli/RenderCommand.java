@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "render",
     description = {
       "Print a cluster's Kubernetes objects as YAML (for kubectl apply and GitOps).",
-      "Worker pods are not included: the autoscaler creates them. The output holds no secret.",
+      "Worker pods are not included: the autoscaler (a Deployment in the output unless --no-autoscaler)",
+      "creates them. The output holds no secret.",
       "The owner's uid and pod labels are read from the cluster unless --owner-uid is given."
     })
 final class RenderCommand implements Callable<Integer> {
@@ -47,6 +48,11 @@ final class RenderCommand implements Callable<Integer> {
       description = "With --owner-uid: a label of the app's pods, let through the NetworkPolicy.")
   Map<String, String> ownerLabels = new TreeMap<>();
 
+  @Option(
+      names = "--no-autoscaler",
+      description = "Leave out the autoscaler (its Deployment, Service and spec ConfigMap).")
+  boolean noAutoscaler;
+
   RenderCommand(CliContext context) {
     this.context = context;
   }
@@ -66,7 +72,10 @@ final class RenderCommand implements Callable<Integer> {
         app = AppOwners.lookup(client, namespace, owner.owner);
       }
     }
-    context.out().print(Manifests.yaml(new ClusterModel(spec, app, namespace, owner.image)));
+    ClusterModel model = new ClusterModel(spec, app, namespace, owner.image);
+    context
+        .out()
+        .print(Manifests.yaml(noAutoscaler ? model : model.withAutoscaler(specOptions.text())));
     context.out().flush();
     return ExitCode.OK.code();
   }

@@ -36,6 +36,15 @@ final class SpecOptions {
       description = "Also start a Spark Connect server (the spec's connect.enabled).")
   boolean connect;
 
+  private String text = "";
+
+  /**
+   * The spec file's text as {@link #load} read it (empty without a file): what the autoscaler gets.
+   */
+  String text() {
+    return text;
+  }
+
   ClusterSpec load(String defaultName) {
     String text = "";
     String source = "defaults";
@@ -50,6 +59,7 @@ final class SpecOptions {
             ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
       }
     }
+    this.text = text;
     Optional<String> nameOverride = Optional.ofNullable(name);
     if (nameOverride.isEmpty() && file == null) {
       nameOverride = Optional.of(defaultName);

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
     description = {
       "Start an in-app cluster (a Spark master, workers, optionally a Spark Connect server) here.",
       "Runs in the foreground until Ctrl-C or `appspark down`; with --detach it returns once the cluster is ready.",
-      "With --kubernetes: applies the cluster in the namespace, owned by --owner, and returns once the",
-      "master is ready and the minimum workers run."
+      "With --kubernetes: applies the cluster (with its autoscaler Deployment unless --no-autoscaler)",
+      "in the namespace, owned by --owner, and returns once the master is ready and the minimum workers run."
     })
 final class UpCommand implements Callable<Integer> {
   private final CliContext context;
@@ -88,7 +88,9 @@ final class UpCommand implements Callable<Integer> {
     try (var client = kubernetes.client()) {
       var commands = new KubernetesCommands(client, kubernetes.namespace(client), context);
       int workers = specOptions.workers != null ? spec.workers().initial() : spec.workers().min();
-      return commands.up(commands.model(spec, owner), workers, timeout);
+      var model = commands.model(spec, owner);
+      return commands.up(
+          noAutoscaler ? model : model.withAutoscaler(specOptions.text()), workers, timeout);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.appspark.launcher.kubernetes;
 
+import io.appspark.launcher.ExitCode;
+import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.kubernetes.Reconciler.Change;
 import io.appspark.launcher.kubernetes.model.ClusterModel;
 import io.appspark.launcher.kubernetes.model.ClusterNames;
@@ -16,10 +18,14 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster on Kubernetes: applies its model, keeps worker pods at a count, observes and tears
@@ -38,6 +44,9 @@ public final class KubernetesCluster {
           RoleBinding.class,
           Role.class,
           ServiceAccount.class);
+
+  /** The autoscaler's pods stop within their grace period (the loop ends at once on SIGTERM). */
+  private static final Duration AUTOSCALER_STOP = Duration.ofSeconds(60);
 
   private final KubernetesClient client;
   private final Reconciler reconciler;
@@ -85,6 +94,11 @@ public final class KubernetesCluster {
     return changes;
   }
 
+  /** Creates one more worker pod, with a new random name. */
+  public Change addWorker(ClusterModel model) {
+    return reconciler.apply(model.workerPod(suffix()));
+  }
+
   public ClusterStatus observe(String namespace, String cluster) {
     Deployment master =
         client
@@ -112,11 +126,19 @@ public final class KubernetesCluster {
   }
 
   /**
-   * Deletes every object labelled as the cluster's, worker pods first, then the workloads, then
-   * configuration and identity (the reverse of {@link #apply}).
+   * Deletes every object labelled as the cluster's: the autoscaler first (and waits until its pods
+   * are gone, so that none of them creates a worker again), then worker pods, then the workloads,
+   * then configuration and identity (the reverse of {@link #apply}).
    */
   public List<Change> teardown(String namespace, String cluster) {
     List<Change> changes = new ArrayList<>();
+    Change autoscaler =
+        reconciler.reconcile(
+            Deployment.class, namespace, new ClusterNames(cluster).autoscaler(), null);
+    if (autoscaler.outcome() != Reconciler.Outcome.UNCHANGED) {
+      changes.add(autoscaler);
+      awaitNoAutoscalerPods(namespace, cluster);
+    }
     for (Class<? extends HasMetadata> kind : TEARDOWN_ORDER) {
       changes.addAll(deleteLabelled(kind, namespace, cluster));
     }
@@ -137,7 +159,31 @@ public final class KubernetesCluster {
         .toList();
   }
 
-  List<Pod> workerPods(String namespace, String cluster) {
+  private void awaitNoAutoscalerPods(String namespace, String cluster) {
+    try {
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withLabels(Map.of(Labels.CLUSTER, cluster, Labels.ROLE, "autoscaler"))
+          .informOnCondition(List::isEmpty)
+          .get(AUTOSCALER_STOP.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new LauncherException(
+          ExitCode.FAILED,
+          "the autoscaler of cluster '"
+              + cluster
+              + "' did not stop within "
+              + AUTOSCALER_STOP.toSeconds()
+              + "s: "
+              + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LauncherException(ExitCode.FAILED, "interrupted while the autoscaler stops");
+    }
+  }
+
+  /** The cluster's worker pods that are not being deleted, by name. */
+  public List<Pod> workerPods(String namespace, String cluster) {
     return client
         .pods()
         .inNamespace(namespace)

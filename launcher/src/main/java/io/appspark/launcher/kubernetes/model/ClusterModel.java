@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,13 +30,44 @@ public final class ClusterModel {
   private final String namespace;
   private final String image;
   private final ClusterNames names;
+  private final Optional<String> autoscalerSpec;
 
   public ClusterModel(ClusterSpec spec, AppOwner owner, String namespace, String image) {
+    this(spec, owner, namespace, image, Optional.empty());
+  }
+
+  private ClusterModel(
+      ClusterSpec spec,
+      AppOwner owner,
+      String namespace,
+      String image,
+      Optional<String> autoscalerSpec) {
     this.spec = spec;
     this.owner = owner;
     this.namespace = namespace;
     this.image = image;
     this.names = new ClusterNames(spec.name());
+    this.autoscalerSpec = autoscalerSpec;
+  }
+
+  /**
+   * The same cluster with its autoscaler: a Deployment that reads {@code specYaml} (the cluster
+   * spec's text) from a ConfigMap, and drivers that announce themselves to it.
+   */
+  public ClusterModel withAutoscaler(String specYaml) {
+    return new ClusterModel(spec, owner, namespace, image, Optional.of(specYaml));
+  }
+
+  public boolean hasAutoscaler() {
+    return autoscalerSpec.isPresent();
+  }
+
+  public AppOwner owner() {
+    return owner;
+  }
+
+  public String image() {
+    return image;
   }
 
   public ClusterSpec spec() {
@@ -61,6 +93,24 @@ public final class ClusterModel {
     objects.add(rbac.role());
     objects.add(rbac.roleBinding());
     objects.add(new NetworkPolicyModel(this, owner).networkPolicy());
+    objects.addAll(workloadObjects());
+    autoscalerSpec.ifPresent(
+        text -> {
+          AutoscalerModel autoscaler = new AutoscalerModel(this, text);
+          objects.add(autoscaler.specConfigMap());
+          objects.add(autoscaler.service());
+          objects.add(autoscaler.deployment());
+        });
+    return objects;
+  }
+
+  /**
+   * The Spark configuration and the singleton workloads (master, optional Connect server): what the
+   * autoscaler's leader applies again at each leadership term, so that a cluster deployed from
+   * {@code render} output is repaired and follows its spec.
+   */
+  public List<HasMetadata> workloadObjects() {
+    List<HasMetadata> objects = new ArrayList<>();
     objects.add(configMap());
     MasterModel master = new MasterModel(this);
     objects.add(master.service());
@@ -91,7 +141,9 @@ public final class ClusterModel {
   }
 
   Map<String, String> driverConf() {
-    Map<String, String> conf = new java.util.TreeMap<>(SparkConfModel.driverConf(spec));
+    Map<String, String> conf =
+        new java.util.TreeMap<>(
+            SparkConfModel.driverConf(spec, autoscalerSpec.map(text -> names.autoscalerUrl())));
     conf.put("spark.master", names.masterUrl());
     return conf;
   }
@@ -103,6 +155,11 @@ public final class ClusterModel {
         config.getData().entrySet().stream()
             .map(e -> e.getKey() + "\n" + e.getValue())
             .collect(Collectors.joining("\n"));
+    return hash(text);
+  }
+
+  /** The first 16 bytes of the SHA-256 of {@code text}, in hex. */
+  static String hash(String text) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -110,10 +167,6 @@ public final class ClusterModel {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
-  }
-
-  String image() {
-    return image;
   }
 
   Map<String, String> labels(String component) {

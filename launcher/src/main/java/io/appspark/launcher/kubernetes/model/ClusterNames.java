@@ -26,6 +26,19 @@ public record ClusterNames(String cluster) {
     return cluster + "-autoscaler";
   }
 
+  /** The ConfigMap holding the cluster spec the autoscaler reads. */
+  public String spec() {
+    return cluster + "-spec";
+  }
+
+  public String autoscalerUrl() {
+    return "http://" + autoscaler() + ":" + Ports.AUTOSCALER_HTTP;
+  }
+
+  public String masterWebUrl() {
+    return "http://" + master() + ":" + Ports.MASTER_UI;
+  }
+
   public String networkPolicy() {
     return cluster + "-spark";
   }

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who may reach the cluster's Spark pods (master, workers, Connect server), on any port (executors
- * listen on ports Spark picks): the cluster's own pods, its autoscaler, pods labelled {@code
- * appspark.io/client=<cluster>} (notebooks and any other client the app adds), and the app's own
- * pods (its Deployment's selector). Only from this namespace: peers are pod selectors without a
- * namespace selector. Egress is not restricted: drivers and executors call each other both ways.
+ * Who may reach the cluster's Spark pods (master, workers, Connect server) and its autoscaler, on
+ * any port (executors listen on ports Spark picks): the cluster's own pods, its autoscaler, pods
+ * labelled {@code appspark.io/client=<cluster>} (notebooks and any other client the app adds), and
+ * the app's own pods (its Deployment's selector). Only from this namespace: peers are pod selectors
+ * without a namespace selector. Egress is not restricted: drivers and executors call each other
+ * both ways.
  */
 final class NetworkPolicyModel {
   private final ClusterModel cluster;
@@ -34,7 +35,7 @@ final class NetworkPolicyModel {
         .addNewMatchExpression()
         .withKey(Labels.ROLE)
         .withOperator("In")
-        .withValues(MasterModel.ROLE, WorkerModel.ROLE, ConnectModel.ROLE)
+        .withValues(roles())
         .endMatchExpression()
         .endPodSelector()
         .withPolicyTypes("Ingress")
@@ -43,6 +44,16 @@ final class NetworkPolicyModel {
         .endIngress()
         .endSpec()
         .build();
+  }
+
+  /** The autoscaler's API (pins, driver announcements) is guarded like the Spark pods. */
+  private List<String> roles() {
+    List<String> roles =
+        new ArrayList<>(List.of(MasterModel.ROLE, WorkerModel.ROLE, ConnectModel.ROLE));
+    if (cluster.hasAutoscaler()) {
+      roles.add(AutoscalerModel.ROLE);
+    }
+    return roles;
   }
 
   private List<NetworkPolicyPeer> peers(String name) {

@@ -8,6 +8,7 @@ public final class Ports {
   public static final int WORKER_UI = 8081;
   public static final int CONNECT_GRPC = 15002;
   public static final int CONNECT_UI = 4040;
+  public static final int AUTOSCALER_HTTP = 8090;
 
   private Ports() {}
 }

@@ -12,10 +12,13 @@ import java.util.List;
 
 /**
  * The autoscaler's identity and the least it may do, in its own namespace only (a Role, never a
- * ClusterRole): manage worker pods, record Events, hold its leader-election Lease, read the
- * cluster's ConfigMap, and set {@code blockOwnerDeletion} on the pods it creates (clusters with the
+ * ClusterRole): manage worker pods, record Events, hold its leader-election Lease, apply
+ * (server-side apply: get, create, patch) the cluster's Spark ConfigMap and the master's and
+ * Connect server's Deployment and Service by name, read the owner Deployment (its uid for
+ * ownerReferences), and set {@code blockOwnerDeletion} on the pods it creates (clusters with the
  * OwnerReferencesPermissionEnforcement admission plugin, such as OpenShift, require update on the
- * owner's finalizers for that). Pods cannot be limited by name: their names are new.
+ * owner's finalizers for that). Pods cannot be limited by name: their names are new. Nothing here
+ * lists Deployments, reads Secrets or reaches another namespace.
  */
 final class RbacModel {
   static final String COMPONENT = "autoscaler";
@@ -41,18 +44,20 @@ final class RbacModel {
   }
 
   List<PolicyRule> rules() {
-    String lease = cluster.names().autoscaler();
+    ClusterNames names = cluster.names();
+    String lease = names.autoscaler();
+    String owner = cluster.ownerReference().getName();
+    List<String> workloads = List.of(names.master(), names.connect());
     return List.of(
         rule("", "pods", List.of(), "create", "delete", "get", "list", "watch", "patch"),
         rule("", "events", List.of(), "create", "patch"),
         rule("coordination.k8s.io", "leases", List.of(), "create"),
-        rule("coordination.k8s.io", "leases", List.of(lease), "get", "update"),
-        rule("", "configmaps", List.of(cluster.names().config()), "get"),
-        rule(
-            "apps",
-            "deployments/finalizers",
-            List.of(cluster.ownerReference().getName()),
-            "update"));
+        rule("coordination.k8s.io", "leases", List.of(lease), "get", "update", "patch"),
+        rule("", "configmaps", List.of(names.config()), "get", "create", "patch"),
+        rule("", "services", workloads, "get", "create", "patch"),
+        rule("apps", "deployments", workloads, "get", "create", "patch"),
+        rule("apps", "deployments", List.of(owner), "get"),
+        rule("apps", "deployments/finalizers", List.of(owner), "update"));
   }
 
   RoleBinding roleBinding() {

@@ -208,9 +208,101 @@ class ClusterModelTest {
             "/pods [] create,delete,get,list,watch,patch",
             "/events [] create,patch",
             "coordination.k8s.io/leases [] create",
-            "coordination.k8s.io/leases [shop-autoscaler] get,update",
-            "/configmaps [shop-spark-conf] get",
+            "coordination.k8s.io/leases [shop-autoscaler] get,update,patch",
+            "/configmaps [shop-spark-conf] get,create,patch",
+            "/services [shop-spark-master, shop-spark-connect] get,create,patch",
+            "apps/deployments [shop-spark-master, shop-spark-connect] get,create,patch",
+            "apps/deployments [shop] get",
             "apps/deployments/finalizers [shop] update");
+  }
+
+  @Test
+  void withItsAutoscalerTheClusterGetsATwoReplicaDeploymentThatReadsTheSpec() {
+    String specYaml = "name: shop\nworkers: {min: 1, max: 4, cores: 2}\n";
+    ClusterModel model = model(specYaml).withAutoscaler(specYaml);
+
+    assertThat(model.clusterObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .endsWith(
+            "Deployment/shop-spark-master",
+            "ConfigMap/shop-spec",
+            "Service/shop-autoscaler",
+            "Deployment/shop-autoscaler");
+    assertThat(find(model, ConfigMap.class, "shop-spec").getData())
+        .containsExactly(Map.entry("appspark.yaml", specYaml));
+    Service service = find(model, Service.class, "shop-autoscaler");
+    assertThat(service.getSpec().getSelector())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(Labels.CLUSTER, "shop", Labels.ROLE, "autoscaler"));
+    assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8090);
+
+    Deployment deployment = find(model, Deployment.class, "shop-autoscaler");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("shop-autoscaler");
+    assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getArgs()).containsExactly("autoscaler");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(env(c))
+        .containsEntry("APPSPARK_AUTOSCALER_BACKEND", "kubernetes")
+        .containsEntry("APPSPARK_AUTOSCALER_CLUSTER", "shop")
+        .containsEntry("APPSPARK_AUTOSCALER_HOST", "0.0.0.0")
+        .containsEntry("APPSPARK_AUTOSCALER_PORT", "8090")
+        .containsEntry("APPSPARK_AUTOSCALER_MIN_WORKERS", "1")
+        .containsEntry("APPSPARK_AUTOSCALER_MAX_WORKERS", "4")
+        .containsEntry("APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2")
+        .containsEntry("APPSPARK_AUTOSCALER_OWNER", "shop")
+        .containsEntry("APPSPARK_AUTOSCALER_SPEC_FILE", "/etc/appspark/spec/appspark.yaml")
+        .containsEntry("APPSPARK_AUTOSCALER_IMAGE", "appspark/spark:test")
+        .containsEntry("APPSPARK_AUTOSCALER_MASTER_URL", "http://shop-spark-master:8080");
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null)
+        .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
+        .containsExactly(
+            "APPSPARK_AUTOSCALER_NAMESPACE=metadata.namespace",
+            "APPSPARK_AUTOSCALER_POD_NAME=metadata.name");
+  }
+
+  @Test
+  void aChangedSpecRollsTheAutoscalerAndDriversAnnounceThemselvesToIt() {
+    String one = "name: shop\nworkers: {max: 4}\n";
+    String two = "name: shop\nworkers: {max: 6}\n";
+
+    assertThat(specHash(model(one).withAutoscaler(one)))
+        .isEqualTo(specHash(model(one).withAutoscaler(one)))
+        .isNotEqualTo(specHash(model(two).withAutoscaler(two)));
+    assertThat(model(one).withAutoscaler(one).configMap().getData().get("driver-defaults.conf"))
+        .contains(
+            "spark.appspark.autoscaler.url=http://shop-autoscaler:8090\n",
+            "spark.plugins=io.appspark.sparkplugin.AutoscalerPlugin\n");
+    assertThat(model(one).configMap().getData().get("driver-defaults.conf"))
+        .doesNotContain("spark.appspark.autoscaler.url");
+  }
+
+  @Test
+  void theNetworkPolicyGuardsTheAutoscalersApiToo() {
+    ClusterModel model = SHOP.withAutoscaler("name: shop\n");
+
+    assertThat(
+            find(model, NetworkPolicy.class, "shop-spark")
+                .getSpec()
+                .getPodSelector()
+                .getMatchExpressions()
+                .get(0)
+                .getValues())
+        .containsExactly("master", "worker", "connect", "autoscaler");
+  }
+
+  private static String specHash(ClusterModel model) {
+    return find(model, Deployment.class, "shop-autoscaler")
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get("appspark.io/spec-hash");
   }
 
   @Test
