@@ -21,9 +21,10 @@ tag=appspark/spark:$spark_version-$appspark_version
 
 spark_home=$root/spark-dist/target/spark-home
 examples_jar=$root/examples/target/appspark-examples.jar
-if [ ! -d "$spark_home/jars" ] || [ ! -f "$examples_jar" ]; then
-  echo "build.sh: building the Spark runtime with Maven ..." >&2
-  "$root/mvnw" -B -q -DskipTests package -pl spark-dist,examples -am >&2
+autoscaler_dir=$root/autoscaler/target
+if [ ! -d "$spark_home/jars" ] || [ ! -f "$examples_jar" ] || [ ! -f "$autoscaler_dir/appspark-autoscaler.jar" ]; then
+  echo "build.sh: building the Spark runtime and the autoscaler with Maven ..." >&2
+  "$root/mvnw" -B -q -DskipTests package -pl spark-dist,examples,autoscaler -am >&2
 fi
 for jar in "spark-core_$scala_version-$spark_version.jar" "hadoop-client-api-$hadoop_version.jar"; do
   [ -f "$spark_home/jars/$jar" ] ||
@@ -38,6 +39,9 @@ cp -al "$spark_home/jars" "$ctx/spark/jars" 2>/dev/null || cp -a "$spark_home/ja
 cp -a "$here/conf" "$ctx/spark/conf"
 cp "$here/entrypoint.sh" "$root/nss-wrapper/bin/appspark-nss-wrapper" "$ctx/spark/bin/"
 cp "$examples_jar" "$ctx/spark/examples/jars/"
+mkdir -p "$ctx/appspark/autoscaler"
+cp "$autoscaler_dir/appspark-autoscaler.jar" "$ctx/appspark/autoscaler/"
+cp -al "$autoscaler_dir/lib" "$ctx/appspark/autoscaler/lib" 2>/dev/null || cp -a "$autoscaler_dir/lib" "$ctx/appspark/autoscaler/lib"
 chmod -R a+rX "$ctx"
 
 works() {

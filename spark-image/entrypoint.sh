@@ -5,6 +5,8 @@
 #   worker            standalone worker of SPARK_MASTER_URL; SIGTERM decommissions it first
 #   connect           Spark Connect server, a driver on SPARK_MASTER_URL (default local[*])
 #   history           history server
+#   autoscaler        the cluster's autoscaler (jars in APPSPARK_AUTOSCALER_HOME); configured by
+#                     its APPSPARK_AUTOSCALER_* variables, ARGS are its --options
 #   exec CMD [ARGS]   CMD with the image's Spark environment (SPARK_HOME, SPARK_CONF_DIR, ...)
 #
 # The image runs it as `tini -- appspark-nss-wrapper entrypoint.sh ROLE`, so any UID with
@@ -181,12 +183,23 @@ case $role in
       --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@"
     exec "${cmd[@]}"
     ;;
+  autoscaler)
+    size_memory autoscaler
+    autoscaler_home=${APPSPARK_AUTOSCALER_HOME:-/opt/appspark/autoscaler}
+    [ -f "$autoscaler_home/appspark-autoscaler.jar" ] ||
+      die "autoscaler: no $autoscaler_home/appspark-autoscaler.jar in this image"
+    # SIGTERM (tini forwards it) ends the JVM through its shutdown hook: a leader releases its Lease.
+    exec "$java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError \
+      "-Dappspark.log.level=${APPSPARK_LOG_LEVEL:-info}" \
+      -cp "$autoscaler_home/appspark-autoscaler.jar:$autoscaler_home/lib/*" \
+      io.appspark.autoscaler.Main "$@"
+    ;;
   exec)
     [ "$#" -gt 0 ] || die "exec: name a command"
     prepare_conf
     exec "$@"
     ;;
   *)
-    die "usage: entrypoint.sh master|worker|connect|history|exec CMD [ARGS...] (got '${role}')"
+    die "usage: entrypoint.sh master|worker|connect|history|autoscaler|exec CMD [ARGS...] (got '${role}')"
     ;;
 esac

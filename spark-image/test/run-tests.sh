@@ -226,6 +226,20 @@ history_lists_job() {
 check "history server lists the job from its event log" wait_for 120 history_lists_job
 check "no history-server process runs as root (UID $history_uid)" only_uid history "$history_uid"
 
+# The autoscaler role: its jars are in the image and it serves. Beside a cluster directory that
+# holds no cluster it is alive (/healthz) but not ready (/readyz says why).
+autoscaler_port=$(free_port)
+run_container autoscaler "$(random_uid)" autoscaler --memory 512m -e APPSPARK_AUTOSCALER_HOST=127.0.0.1 \
+  -e APPSPARK_AUTOSCALER_PORT="$autoscaler_port" -e APPSPARK_AUTOSCALER_CLUSTER_DIR=/tmp/no-cluster \
+  -e APPSPARK_AUTOSCALER_MAX_WORKERS=2 -e APPSPARK_AUTOSCALER_CORES_PER_WORKER=1
+autoscaler_serves() {
+  curl -sf "http://127.0.0.1:$autoscaler_port/healthz" | grep -q '"up"' || return 1
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$autoscaler_port/readyz")" = 503 ]
+}
+check "autoscaler role serves /healthz, and /readyz 503 without a cluster" wait_for 90 autoscaler_serves
+check "the autoscaler's heap follows its 512 MiB limit" contains "$(logs_of autoscaler)" "role=autoscaler memory-limit=512m heap=192m"
+podman rm -f -t 0 autoscaler >/dev/null
+
 # Heap from the memory limit: 1536 MiB -> worker JVM 192m, executors offered (1536-192-256)*0.7.
 sized_port=$(free_port)
 sized_ui=$(free_port)
