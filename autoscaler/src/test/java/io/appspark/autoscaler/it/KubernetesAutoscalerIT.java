@@ -154,11 +154,16 @@ class KubernetesAutoscalerIT {
     await().atMost(WAIT).until(() -> ready(a) != ready(b));
     Replica leader = ready(a) ? a : b;
     Replica standby = leader == a ? b : a;
-    assertThat(get(standby, "/readyz").body()).contains("standing by");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get(standby, "/readyz").body())
+                    .contains("standing by: " + leader.identity + " leads"));
     assertThat(lease("ha").getSpec().getHolderIdentity()).isEqualTo(leader.identity);
 
     post(leader, "/scale?workers=2");
-    await().atMost(WAIT).until(() -> workerPods("ha").size() == 2);
+    await().atMost(WAIT).until(() -> workerPods("ha").size() == 2 && events("ha").size() == 2);
     assertThat(post(standby, "/scale?workers=4").statusCode()).isEqualTo(200);
     assertThat(workerPods("ha")).as("a standby does not act").hasSize(2);
 
