@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the JupyterLab component through the example app (kubectl kustomize) and checks what
 # the cluster would get: it renders; no Secret and no secret value is in it (secretKeyRef only);
-# the pod runs as non-root with no capabilities and no privilege escalation; it has resources.
+# the pod runs as non-root with no capabilities and no privilege escalation; it has resources; it
+# carries the label appspark.io/client=<cluster> that the cluster's NetworkPolicy admits.
 # Prints PASS/FAIL lines.
 set -uo pipefail
 deploy=$(cd "$(dirname "${BASH_SOURCE[0]}")/../deploy" && pwd)
@@ -29,3 +30,4 @@ check "has resource requests and limits" 'limits:'
 check "the master URL points at the app's cluster" 'APPSPARK_MASTER_URL: spark://my-app-spark-master:7077'
 check "the Spark Connect URL points at the app's cluster" 'APPSPARK_CONNECT_URL: sc://my-app-spark-connect:15002'
 check "the image is the app's choice" 'image: registry.example/my-team/appspark-jupyterlab:4.2.0'
+check "the pod carries the label the cluster's NetworkPolicy admits" '^ +appspark.io/client: my-app$'

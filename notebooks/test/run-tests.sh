@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Tests of the notebooks, end to end and idempotent: sets up notebooks/.venv, builds appspark
-# through ./appspark, starts a real local in-app cluster with a Spark Connect server in a state
-# directory of its own, then
+# through ./appspark, then
 #   - checks that committed notebooks carry no outputs,
 #   - renders the JupyterLab Kubernetes component (kubectl kustomize) and checks it,
-#   - executes every notebook in notebooks/ headlessly (nbclient) against the cluster,
+#   - applies it with a rendered cluster to a real Kubernetes control plane (kwok nodes) and
+#     checks the notebook pod there (check_kubernetes.py),
+# starts a real local in-app cluster with one worker, its autoscaler and a Spark Connect server in
+# a state directory of its own, then
+#   - executes 04-autoscaling.ipynb and checks from the autoscaler's /status that it made the
+#     cluster grow (check_autoscaling.py),
+#   - executes every other notebook in notebooks/ headlessly (nbclient) against the cluster,
 #   - runs the helper's tests, the version-mismatch check among them (with a really different
 #     PySpark client, pyspark-client 4.1.3, installed beside the venv),
 # and stops the cluster whatever happens. Closes with "N passed, M failed"; exits 1 on a failure.
@@ -59,14 +64,25 @@ mapfile -t all < <(find "$notebooks" -name '*.ipynb' \
   -not -path '*/.ipynb_checkpoints/*' | sort)
 [ ${#all[@]} -gt 0 ] || fail_setup "no notebooks found in $notebooks"
 
+autoscaling=$notebooks/04-autoscaling.ipynb
+others=()
+for notebook in "${all[@]}"; do [ "$notebook" = "$autoscaling" ] || others+=("$notebook"); done
+[ -f "$autoscaling" ] || fail_setup "$autoscaling is missing"
+
 run no-outputs "$python" "$here/check_no_outputs.py" "${all[@]}"
 run deploy bash "$here/check_deploy.sh"
+# The CLI (render) must be built before check_kubernetes.py times anything.
+"$root/appspark" --version >/dev/null || fail_setup "building appspark (./appspark --version)"
+run kubernetes "$python" "$here/check_kubernetes.py"
 
-"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 2 --timeout 300 >&2 ||
-  fail_setup "starting the in-app cluster (./appspark up --connect)"
+# One worker and the autoscaler (on unless --no-autoscaler; workers.max defaults to 4): the
+# autoscaling notebook runs first, on the cluster as it started.
+"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 1 --timeout 300 >&2 ||
+  fail_setup "starting the in-app cluster (./appspark up --connect --workers 1)"
 
 rm -rf "$executed"
-run notebooks "$python" "$here/execute_notebooks.py" "$executed" "${all[@]}"
+run autoscaling "$python" "$here/check_autoscaling.py" "$executed" "$autoscaling"
+run notebooks "$python" "$here/execute_notebooks.py" "$executed" "${others[@]}"
 run helper "$python" "$here/test_appspark_notebook.py"
 
 echo "executed notebooks (with outputs): $executed" >&2

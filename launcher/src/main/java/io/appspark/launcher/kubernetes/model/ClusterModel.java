@@ -115,7 +115,9 @@ public final class ClusterModel {
     MasterModel master = new MasterModel(this);
     objects.add(master.service());
     objects.add(master.deployment());
-    if (spec.kubernetes().connect()) {
+    // The spec's connect.enabled (and --connect) asks for the server on every backend;
+    // kubernetes.connect is kept as the same switch for specs written for Kubernetes only.
+    if (spec.connect().enabled() || spec.kubernetes().connect()) {
       ConnectModel connect = new ConnectModel(this);
       objects.add(connect.service());
       objects.add(connect.deployment());

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClusterModelTest {
@@ -77,6 +78,19 @@ class ClusterModelTest {
     assertThat(model("name: shop\nkubernetes: {connect: true}\n").clusterObjects())
         .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
         .contains("Service/shop-spark-connect", "Deployment/shop-spark-connect");
+  }
+
+  @Test
+  void theSpecsConnectEnabledAsksForTheConnectServerOnKubernetesToo() {
+    assertThat(model("name: shop\nconnect: {enabled: true}\n").clusterObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("Service/shop-spark-connect", "Deployment/shop-spark-connect");
+    ClusterSpec viaFlag =
+        SpecReader.read(
+            "name: shop\n", "test", new SpecOverrides(Optional.empty(), Optional.empty(), true));
+    assertThat(new ClusterModel(viaFlag, OWNER, "team-a", "appspark/spark:test").clusterObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains("Deployment/shop-spark-connect");
   }
 
   @Test
