@@ -4,17 +4,22 @@ import io.appspark.client.ClusterLocator;
 import io.appspark.client.StateDirectory;
 import io.appspark.launcher.local.ClusterLayout;
 import io.appspark.launcher.local.Installation;
+import io.appspark.launcher.secrets.SecretResolver;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the commands take from the environment, read once at startup: where state lives, where
- * appspark is installed, the default cluster name, and where output goes.
+ * appspark is installed, the default cluster name, how secret references are resolved (Vault from
+ * {@code VAULT_ADDR} and its login variables, {@code env:} and {@code file:}), and where output
+ * goes.
  */
 public record CliContext(
     StateDirectory stateDirectory,
     Installation installation,
     String defaultCluster,
+    SecretResolver secretResolver,
     PrintStream out,
     PrintStream err) {
   public static CliContext fromSystem() {
@@ -24,6 +29,7 @@ public record CliContext(
         Installation.fromSystem(),
         env.getOrDefault(
             ClusterLocator.CLUSTER_ENV, io.appspark.launcher.spec.ClusterSpec.DEFAULT_NAME),
+        SecretResolver.fromEnvironment(env, Optional.empty()),
         System.out,
         System.err);
   }

@@ -2,6 +2,7 @@ package io.appspark.launcher.cli;
 
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
+import io.appspark.launcher.secrets.SecretException;
 import io.appspark.launcher.spec.InvalidSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,6 +48,10 @@ public final class Main {
           if (e instanceof InvalidSpecException ise) {
             context.err().println("appspark: " + ise.getMessage());
             return ExitCode.USAGE.code();
+          }
+          if (e instanceof SecretException se) {
+            context.err().println("appspark: " + se.getMessage());
+            return ExitCode.FAILED.code();
           }
           if (e instanceof IllegalStateException ise) {
             context.err().println("appspark: " + ise.getMessage());

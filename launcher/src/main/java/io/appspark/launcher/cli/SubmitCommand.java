@@ -4,6 +4,8 @@ import io.appspark.client.ClusterConnection;
 import io.appspark.client.ClusterLocator;
 import io.appspark.launcher.local.DriverLauncher;
 import io.appspark.launcher.local.RunningCluster;
+import io.appspark.launcher.secrets.SecretRedaction;
+import io.appspark.launcher.secrets.SecretResolver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,10 +66,21 @@ final class SubmitCommand implements Callable<Integer> {
         new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
     java.util.Map<String, String> driverConf = new java.util.TreeMap<>(cluster.sparkConf());
     driverConf.putAll(conf);
+    SecretResolver.Resolved resolved = context.secretResolver().resolveAll(driverConf);
     ClusterConnection withConf =
         new ClusterConnection(
-            cluster.name(), cluster.masterUrl(), cluster.masterWebUrl(), driverConf);
+            cluster.name(),
+            cluster.masterUrl(),
+            cluster.masterWebUrl(),
+            SecretRedaction.withRedaction(driverConf).entrySet().stream()
+                .filter(e -> !resolved.secretKeys().contains(e.getKey()))
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        java.util.Map.Entry::getKey,
+                        java.util.Map.Entry::getValue,
+                        (a, b) -> b,
+                        java.util.TreeMap::new)));
     return new DriverLauncher(context.installation())
-        .run(running.layout(), withConf, mainClass, appJar, args, driverMemory);
+        .run(running.layout(), withConf, resolved.secrets(), mainClass, appJar, args, driverMemory);
   }
 }

@@ -5,16 +5,22 @@ import io.appspark.client.ClusterLocator;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * Runs an app's main class as a Spark driver attached to a cluster, in the foreground, with the
  * cluster's driver settings. The driver ends if this process is killed (parent-watch).
  */
 public final class DriverLauncher {
+  private static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
+  private static final String STDIN_PROPERTIES = "io.appspark.parentwatch.StdinSystemProperties";
+
   private final Installation installation;
 
   public DriverLauncher(Installation installation) {
@@ -24,6 +30,21 @@ public final class DriverLauncher {
   public int run(
       ClusterLayout layout,
       ClusterConnection cluster,
+      String mainClass,
+      Path appJar,
+      List<String> args,
+      String driverMemory) {
+    return run(layout, cluster, Map.of(), mainClass, appJar, args, driverMemory);
+  }
+
+  /**
+   * Runs the driver with secret settings besides the cluster's: they reach its JVM as system
+   * properties through a pipe to its standard input, never through its command line or a file.
+   */
+  public int run(
+      ClusterLayout layout,
+      ClusterConnection cluster,
+      Map<String, String> secretConf,
       String mainClass,
       Path appJar,
       List<String> args,
@@ -52,7 +73,13 @@ public final class DriverLauncher {
         1,
         "-Dlog4j2.configurationFile="
             + installation.sparkHome().resolve("conf/log4j2-driver.properties"));
+    if (!secretConf.isEmpty()) {
+      command.add(command.indexOf(SPARK_SUBMIT), STDIN_PROPERTIES);
+    }
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    if (!secretConf.isEmpty()) {
+      builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+    }
     builder.environment().putAll(driver.environment());
     builder
         .environment()
@@ -61,12 +88,24 @@ public final class DriverLauncher {
     try {
       Files.createDirectories(layout.tmp());
       Process process = builder.start();
+      if (!secretConf.isEmpty()) {
+        writeProperties(process, secretConf);
+      }
       return process.waitFor();
     } catch (IOException e) {
       throw new LauncherException(ExitCode.FAILED, "cannot start the driver: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LauncherException(ExitCode.FAILED, "interrupted");
+    }
+  }
+
+  private static void writeProperties(Process process, Map<String, String> secretConf)
+      throws IOException {
+    Properties properties = new Properties();
+    properties.putAll(secretConf);
+    try (OutputStream in = process.getOutputStream()) {
+      properties.store(in, null);
     }
   }
 }

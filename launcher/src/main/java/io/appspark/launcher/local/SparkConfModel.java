@@ -1,5 +1,6 @@
 package io.appspark.launcher.local;
 
+import io.appspark.launcher.secrets.SecretRedaction;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.util.Map;
 import java.util.Optional;
@@ -7,7 +8,9 @@ import java.util.TreeMap;
 
 /**
  * The Spark settings an in-app cluster runs with: those of its daemons (master, workers) and those
- * its drivers must use to fit it. Pure: spec in, settings out.
+ * its drivers must use to fit it. Pure: spec in, settings out. Secret references stay references
+ * here (they are resolved in memory by the process that needs the value); Spark's redaction pattern
+ * is widened to cover every key that holds one.
  */
 public final class SparkConfModel {
   private SparkConfModel() {}
@@ -20,7 +23,7 @@ public final class SparkConfModel {
     conf.put("spark.master.ui.decommission.allow.mode", "LOCAL");
     conf.put("spark.ui.prometheus.enabled", "true");
     conf.putAll(spec.sparkConf());
-    return conf;
+    return SecretRedaction.withRedaction(conf);
   }
 
   /** The driver plugin (in SPARK_HOME, from the spark-plugin module) that announces drivers. */
@@ -65,6 +68,6 @@ public final class SparkConfModel {
           conf.put(AUTOSCALER_URL_KEY, url);
         });
     conf.putAll(spec.sparkConf());
-    return conf;
+    return SecretRedaction.withRedaction(conf);
   }
 }

@@ -1,0 +1,60 @@
+package io.appspark.launcher.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.appspark.launcher.secrets.SecretReference.Scheme;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SecretReferenceTest {
+  @ParameterizedTest
+  @CsvSource({
+    "vault:secret/data/my-app#s3SecretKey, VAULT, secret/data/my-app, s3SecretKey",
+    "vault:/kv/my-app/#password, VAULT, kv/my-app, password",
+    "k8s:my-secret#password, KUBERNETES, my-secret, password",
+    "env:S3_SECRET, ENV, S3_SECRET, ",
+    "file:/run/secrets/s3, FILE, /run/secrets/s3, ",
+    "file:/etc/app/secrets.properties#db.password, FILE, /etc/app/secrets.properties, db.password"
+  })
+  void parsesEachKindOfReference(String text, Scheme scheme, String path, String key) {
+    SecretReference reference = SecretReference.parse(text);
+
+    assertThat(reference.scheme()).isEqualTo(scheme);
+    assertThat(reference.path()).isEqualTo(path);
+    assertThat(reference.key()).isEqualTo(Optional.ofNullable(key));
+  }
+
+  @Test
+  void printsAsWritten() {
+    assertThat(SecretReference.parse("vault:secret/data/my-app#s3SecretKey"))
+        .hasToString("vault:secret/data/my-app#s3SecretKey");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"plain-value", "s3a://bucket/path", "http://host", "", "VAULT:secret#x", ":x"})
+  void ordinaryValuesAreNotReferences(String value) {
+    assertThat(SecretReference.isReference(value)).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "vault:secret/data/my-app | needs a key, as in vault:secret/data/my-app#s3SecretKey",
+        "k8s:my-secret | needs a key, as in k8s:my-secret#password",
+        "env:NOT-A-NAME | needs an environment variable name",
+        "file:relative/path | needs an absolute path",
+        "vault:#key | path and key non-empty"
+      })
+  void malformedReferencesAreRefusedWithAnExample(String text, String message) {
+    assertThatThrownBy(() -> SecretReference.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret reference " + text)
+        .hasMessageContaining(message);
+  }
+}
