@@ -6,6 +6,8 @@ package io.appspark.sparkplugin;
  *
  * @param uiUrl the driver's UI (its metrics servlet lives there), or null when the UI is off
  * @param coresMax spark.cores.max, or 0 when unset
+ * @param neededExecutors executors its unfinished tasks need now (0 without dynamic allocation):
+ *     ahead of Spark's own target, which waits for its backlog timeout
  */
 record Announcement(
     String appId,
@@ -13,7 +15,8 @@ record Announcement(
     String uiUrl,
     boolean dynamicAllocation,
     int executorCores,
-    int coresMax) {
+    int coresMax,
+    int neededExecutors) {
 
   String toJson() {
     return "{\"appId\":"
@@ -28,6 +31,8 @@ record Announcement(
         + executorCores
         + ",\"coresMax\":"
         + coresMax
+        + ",\"neededExecutors\":"
+        + neededExecutors
         + "}";
   }
 

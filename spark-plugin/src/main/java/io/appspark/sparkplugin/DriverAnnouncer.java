@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Announces the driver to the autoscaler and renews the announcement, so an autoscaler that
  * restarts finds the driver again within one period and a driver that dies unannounced expires.
- * Withdraws it at shutdown. Never fails the driver: a problem is logged once and the driver goes
- * on.
+ * With dynamic allocation, the announcement carries the executors the driver's unfinished tasks
+ * need, and it is sent again the moment that figure rises (a stage submitted), not at the next
+ * renewal: the autoscaler decides on it at once. Withdraws it at shutdown. Never fails the driver:
+ * a problem is logged once and the driver goes on.
  */
 final class DriverAnnouncer implements DriverPlugin {
   static final Duration PERIOD = Duration.ofSeconds(1);
@@ -35,6 +37,7 @@ final class DriverAnnouncer implements DriverPlugin {
   private SparkContext context;
   private URI drivers;
   private volatile String announcedAppId;
+  private BacklogListener backlog;
 
   @Override
   public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
@@ -57,10 +60,33 @@ final class DriverAnnouncer implements DriverPlugin {
                 return t;
               });
       timer.scheduleWithFixedDelay(this::announce, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+      if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+        backlog = backlogListener(sc.getConf());
+        sc.addSparkListener(backlog);
+      }
     } catch (RuntimeException e) {
       warnOnce("cannot start announcing this driver to the autoscaler", e);
     }
     return Map.of();
+  }
+
+  private BacklogListener backlogListener(SparkConf conf) {
+    int tasksPerExecutor =
+        conf.getInt("spark.executor.cores", 1) / Math.max(1, conf.getInt("spark.task.cpus", 1));
+    return new BacklogListener(
+        tasksPerExecutor,
+        conf.getDouble("spark.dynamicAllocation.executorAllocationRatio", 1.0),
+        conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE),
+        needed -> pushNow());
+  }
+
+  /** Announces now, off the listener bus's thread; a stopped timer refuses quietly. */
+  private void pushNow() {
+    try {
+      timer.execute(this::announce);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down: nothing to push any more
+    }
   }
 
   @Override
@@ -105,7 +131,8 @@ final class DriverAnnouncer implements DriverPlugin {
         ui,
         conf.getBoolean("spark.dynamicAllocation.enabled", false),
         conf.getInt("spark.executor.cores", 1),
-        coresMax);
+        coresMax,
+        backlog == null ? 0 : backlog.neededExecutors());
   }
 
   private boolean send(HttpRequest request) {

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * Turns the announced drivers and the master's applications into demand:
  *
  * <ul>
- *   <li>a driver with dynamic allocation wants its allocation manager's target executors;
+ *   <li>a driver with dynamic allocation wants its allocation manager's target executors, or more
+ *       when its plugin counts that its unfinished tasks need more: that count arrives the moment a
+ *       stage is submitted, while Spark raises its target only after its backlog timeout;
  *   <li>a driver without wants spark.cores.max, or, unbounded, what it holds plus one executor
  *       while the master shows it WAITING;
  *   <li>an application WAITING that no driver announced wants one worker's worth of cores.
@@ -73,14 +75,17 @@ public final class DemandReader {
     }
     Optional<AllocationGauges> seen = gauges.apply(driver.uiUrl());
     seen.ifPresent(g -> lastKnown.put(driver.appId(), g));
-    return Optional.ofNullable(lastKnown.get(driver.appId()))
-        .map(
-            g ->
-                new AppDemand(
-                    driver.appId(),
-                    Source.DYNAMIC_ALLOCATION,
-                    Math.max(0, g.target()),
-                    g.all(),
-                    cores));
+    AllocationGauges known = lastKnown.get(driver.appId());
+    if (known == null && driver.neededExecutors() == 0) {
+      return Optional.empty();
+    }
+    int target = known == null ? 0 : Math.max(0, known.target());
+    return Optional.of(
+        new AppDemand(
+            driver.appId(),
+            Source.DYNAMIC_ALLOCATION,
+            Math.max(target, driver.neededExecutors()),
+            known == null ? held : known.all(),
+            cores));
   }
 }

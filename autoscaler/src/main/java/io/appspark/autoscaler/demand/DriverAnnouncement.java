@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param uiUrl the driver's UI, where its metrics are read; null when its UI is off
  * @param coresMax spark.cores.max, 0 when unset
+ * @param neededExecutors executors its unfinished tasks need, as counted by the plugin the moment a
+ *     stage is submitted (0 from a plugin that does not count them)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DriverAnnouncement(
@@ -17,7 +19,8 @@ public record DriverAnnouncement(
     String uiUrl,
     boolean dynamicAllocation,
     int executorCores,
-    int coresMax) {
+    int coresMax,
+    int neededExecutors) {
   private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   /** Checks what came over the wire; the message names the bad field. */
@@ -37,9 +40,9 @@ public record DriverAnnouncement(
             "uiUrl: must be an http(s) URL of the driver's UI; got " + uiUrl);
       }
     }
-    if (executorCores < 1 || coresMax < 0) {
+    if (executorCores < 1 || coresMax < 0 || neededExecutors < 0) {
       throw new IllegalArgumentException(
-          "executorCores must be at least 1 and coresMax at least 0");
+          "executorCores must be at least 1, coresMax and neededExecutors at least 0");
     }
     return this;
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,9 +25,11 @@ public final class DriverRegistry {
     this.clock = clock;
   }
 
-  /** Returns true when the driver was not known before. */
-  public boolean announce(DriverAnnouncement driver) {
-    return drivers.put(driver.appId(), new Entry(driver, clock.instant().plus(lease))) == null;
+  /** Returns the driver's previous announcement, empty when it was not known before. */
+  public Optional<DriverAnnouncement> announce(DriverAnnouncement driver) {
+    return Optional.ofNullable(
+            drivers.put(driver.appId(), new Entry(driver, clock.instant().plus(lease))))
+        .map(Entry::driver);
   }
 
   public boolean withdraw(String appId) {

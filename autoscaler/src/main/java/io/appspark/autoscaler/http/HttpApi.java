@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,13 +118,17 @@ public final class HttpApi {
         throw new IllegalArgumentException("the body must be a JSON object");
       }
       DriverAnnouncement driver = given.validated(appId);
-      if (drivers.announce(driver)) {
+      Optional<DriverAnnouncement> before = drivers.announce(driver);
+      if (before.isEmpty()) {
         LOG.info(
             "driver {} ({}) announced: UI {}, dynamic allocation {}",
             driver.appId(),
             driver.appName(),
             driver.uiUrl(),
             driver.dynamicAllocation());
+      }
+      if (before.isEmpty() || driver.neededExecutors() > before.get().neededExecutors()) {
+        loop.decideNow();
       }
       json(ctx, 200, Map.of("appId", appId));
     } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class ScalingLoop implements AutoCloseable {
   private final String marker;
   private final ScheduledExecutorService thread;
   private final IdleTracker idle = new IdleTracker();
+  private final AtomicBoolean stepQueued = new AtomicBoolean();
   private final AtomicReference<OptionalInt> pin = new AtomicReference<>(OptionalInt.empty());
   private final AtomicReference<StatusSnapshot> status;
   private final Deque<DecisionRecord> decisions = new ArrayDeque<>();
@@ -78,6 +80,25 @@ public final class ScalingLoop implements AutoCloseable {
 
   public void start() {
     thread.scheduleWithFixedDelay(this::stepSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs a step as soon as the loop's thread is free, besides the regular ones: a driver pushed a
+   * rise in demand, and waiting for the next tick would only add to the reaction time. Pushes that
+   * arrive while a step is queued share it.
+   */
+  public void decideNow() {
+    if (stepQueued.compareAndSet(false, true)) {
+      try {
+        thread.execute(
+            () -> {
+              stepQueued.set(false);
+              stepSafely();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        stepQueued.set(false);
+      }
+    }
   }
 
   public StatusSnapshot status() {

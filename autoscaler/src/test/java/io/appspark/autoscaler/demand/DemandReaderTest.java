@@ -28,7 +28,8 @@ class DemandReaderTest {
 
   @Test
   void aDriverWithDynamicAllocationWantsItsTargetExecutors() {
-    drivers.announce(new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0));
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0, 0));
     gauges.put("http://127.0.0.1:4040", new AllocationGauges(7, 1, 0, 0));
 
     List<AppDemand> demand = reader.read(List.of(app("app-1", "RUNNING", 2))).apps();
@@ -37,8 +38,35 @@ class DemandReaderTest {
   }
 
   @Test
+  void aDriversPushedBacklogCountsBeforeSparkRaisesItsTarget() {
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0, 4));
+    drivers.announce(
+        new DriverAnnouncement("app-2", "new", "http://127.0.0.1:4041", true, 2, 0, 3));
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(1, 1, 0, 0));
+
+    List<AppDemand> demand =
+        reader.read(List.of(app("app-1", "RUNNING", 2), app("app-2", "RUNNING", 2))).apps();
+
+    assertThat(demand)
+        .containsExactlyInAnyOrder(
+            new AppDemand("app-1", Source.DYNAMIC_ALLOCATION, 4, 1, 2),
+            new AppDemand("app-2", Source.DYNAMIC_ALLOCATION, 3, 1, 2));
+  }
+
+  @Test
+  void sparksTargetWinsWhenItIsAboveThePushedBacklog() {
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0, 1));
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(3, 3, 0, 0));
+
+    assertThat(reader.read(List.of(app("app-1", "RUNNING", 3))).wantedExecutors()).isEqualTo(3);
+  }
+
+  @Test
   void aDriverWhoseMetricsDoNotAnswerKeepsItsLastDemand() {
-    drivers.announce(new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0));
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0, 0));
     gauges.put("http://127.0.0.1:4040", new AllocationGauges(3, 3, 0, 0));
     reader.read(List.of(app("app-1", "RUNNING", 3)));
     gauges.clear();
@@ -48,8 +76,8 @@ class DemandReaderTest {
 
   @Test
   void staticDriversWantCoresMaxOrOneMoreExecutorWhileWaiting() {
-    drivers.announce(new DriverAnnouncement("app-1", "bounded", null, false, 1, 3));
-    drivers.announce(new DriverAnnouncement("app-2", "unbounded", "http://x:1", false, 2, 0));
+    drivers.announce(new DriverAnnouncement("app-1", "bounded", null, false, 1, 3, 0));
+    drivers.announce(new DriverAnnouncement("app-2", "unbounded", "http://x:1", false, 2, 0, 0));
 
     List<AppDemand> demand =
         reader.read(List.of(app("app-1", "RUNNING", 1), app("app-2", "WAITING", 0))).apps();

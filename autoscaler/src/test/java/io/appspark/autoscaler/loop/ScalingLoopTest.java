@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 class ScalingLoopTest {
@@ -22,18 +24,42 @@ class ScalingLoopTest {
       new PolicyConfig(0, 8, 1, 8, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
   ScalingLoop loopOver(FakeBackend backend, int targetExecutors) {
+    return loopOver(backend, () -> targetExecutors, Duration.ofMillis(10));
+  }
+
+  ScalingLoop loopOver(FakeBackend backend, IntSupplier targetExecutors, Duration interval) {
     DriverRegistry drivers = new DriverRegistry(Duration.ofMinutes(1), Clock.systemUTC());
-    drivers.announce(new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0));
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 1, 0, 0));
     DemandReader demand =
         new DemandReader(
-            drivers, url -> Optional.of(new AllocationGauges(targetExecutors, 0, 0, 0)), 1);
+            drivers,
+            url -> Optional.of(new AllocationGauges(targetExecutors.getAsInt(), 0, 0, 0)),
+            1);
     return new ScalingLoop(
         backend,
         demand,
         new ScalingPolicy(config),
         Clock.systemUTC(),
         new AutoscalerMetrics(new SimpleMeterRegistry()),
-        Duration.ofMillis(10));
+        interval);
+  }
+
+  @Test
+  void aPushedRiseInDemandIsDecidedAtOnceNotAtTheNextTick() {
+    FakeBackend backend = new FakeBackend();
+    backend.addApp(new MasterState.App("app-1", "etl", 0, 1024, "RUNNING", 0));
+    AtomicInteger target = new AtomicInteger();
+    try (ScalingLoop loop = loopOver(backend, target::get, Duration.ofHours(1))) {
+      loop.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.status().ready());
+      target.set(3);
+
+      loop.decideNow();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.counted() == 3);
+      assertThat(backend.requests).containsExactly("request 3");
+    }
   }
 
   @Test

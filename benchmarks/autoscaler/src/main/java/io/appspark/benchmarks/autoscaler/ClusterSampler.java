@@ -17,14 +17,17 @@ import java.util.Optional;
 /**
  * Samples a cluster every {@link #PERIOD_MILLIS}: worker processes, registered workers, busy cores,
  * and the driver's demand (read from its metrics, its UI found in the job's progress file). Also
- * notes when each worker process started and when the master first listed it alive.
+ * notes when each worker process started, when the master first listed it alive, and when the
+ * worker's first executor process started (a child process of the worker).
  */
 final class ClusterSampler implements AutoCloseable {
   static final long PERIOD_MILLIS = 100;
 
   record Sample(long atMillis, int processes, int registered, int busyCores, int wantedExecutors) {}
 
-  record WorkerLife(String id, long processStartMillis, long registeredMillis) {}
+  /** Times in epoch milliseconds; -1 when not seen. */
+  record WorkerLife(
+      String id, long processStartMillis, long registeredMillis, long executorStartMillis) {}
 
   private final LocalTestCluster cluster;
   private final Path progress;
@@ -33,6 +36,7 @@ final class ClusterSampler implements AutoCloseable {
   private final Map<Integer, Long> startedByPort = new HashMap<>();
   private final Map<Integer, String> idByPort = new HashMap<>();
   private final Map<Integer, Long> registeredByPort = new HashMap<>();
+  private final Map<Integer, Long> executorStartByPort = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
   private String driverUi;
@@ -55,7 +59,10 @@ final class ClusterSampler implements AutoCloseable {
         (port, started) ->
             out.add(
                 new WorkerLife(
-                    idByPort.get(port), started, registeredByPort.getOrDefault(port, -1L))));
+                    idByPort.get(port),
+                    started,
+                    registeredByPort.getOrDefault(port, -1L),
+                    executorStartByPort.getOrDefault(port, -1L))));
     out.sort(java.util.Comparator.comparingLong(WorkerLife::processStartMillis));
     return out;
   }
@@ -91,6 +98,9 @@ final class ClusterSampler implements AutoCloseable {
           startedByPort.put(w.rpcPort(), started);
           idByPort.put(w.rpcPort(), w.id());
         }
+        if (!executorStartByPort.containsKey(w.rpcPort())) {
+          firstChildStart(w.pid()).ifPresent(t -> executorStartByPort.put(w.rpcPort(), t));
+        }
         master
             .flatMap(m -> m.workerOnPort(w.rpcPort()))
             .filter(MasterState.Worker::isAlive)
@@ -100,6 +110,16 @@ final class ClusterSampler implements AutoCloseable {
       int busy = master.map(MasterState::coresUsed).orElse(0);
       samples.add(new Sample(now, state.workers().size(), registered, busy, wanted));
     }
+  }
+
+  /** A worker's only child processes are its executors. */
+  private static Optional<Long> firstChildStart(long workerPid) {
+    return ProcessHandle.of(workerPid).stream()
+        .flatMap(ProcessHandle::descendants)
+        .map(p -> p.info().startInstant())
+        .flatMap(Optional::stream)
+        .map(Instant::toEpochMilli)
+        .min(Long::compare);
   }
 
   private Optional<AllocationGauges> demand() {

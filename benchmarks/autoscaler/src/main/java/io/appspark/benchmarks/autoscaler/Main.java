@@ -42,7 +42,12 @@ public final class Main {
       Map<String, List<ClusterSampler.Sample>> plot = new LinkedHashMap<>();
       Map<String, Object> report = new LinkedHashMap<>(machine);
       report.putAll(
-          ReactionBenchmark.run(work, Integer.parseInt(opts.getOrDefault("reps", "10")), plot));
+          ReactionBenchmark.run(
+              work,
+              Integer.parseInt(opts.getOrDefault("reps", "10")),
+              Long.parseLong(
+                  opts.getOrDefault("task-ms", Long.toString(ReactionBenchmark.TASK_MILLIS))),
+              plot));
       json.writeValue(out.resolve("reaction.json").toFile(), report);
       Files.writeString(
           out.resolve("reaction.svg"),

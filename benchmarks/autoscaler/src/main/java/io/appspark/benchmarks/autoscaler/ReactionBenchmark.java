@@ -16,11 +16,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reaction: one driver, one executor held at all times (minExecutors=1), rounds of two 20 s tasks,
+ * Reaction: one driver, one executor held at all times (minExecutors=1), rounds of two long tasks,
  * so each round's backlog needs one more worker; between rounds the extra worker goes idle and is
  * retired. Per round: backlog (stage submitted) to the new executor added, minus the worker
- * process's own start (process start to registered with the master), with the parts in between.
- * Spark's own backlog timeout (whole seconds; 1 s, its smallest) is part of the figure.
+ * process's own start (process start to registered with the master), taken apart into its phases:
+ * backlog to the autoscaler's add decision, decision to the worker process started, (the worker's
+ * own start, not counted), registered to the executor process started by the worker (the master's
+ * scheduling and the worker's launch), and executor process started to the executor added at the
+ * driver (the executor JVM's boot and its registration with the driver).
  */
 final class ReactionBenchmark {
   record Round(
@@ -30,12 +33,25 @@ final class ReactionBenchmark {
       double decisionToProcess,
       double workerStart,
       double registeredToExecutor,
+      double registeredToExecutorProcess,
+      double executorProcessToRunning,
       double backlogToExecutor) {}
+
+  /** A round that could not be measured, and what was not seen in it. */
+  record Incomplete(int round, long backlogAtMillis, String missing) {}
 
   private ReactionBenchmark() {}
 
+  /**
+   * Each round's tasks must outlast the new worker's start: once the first task ends the driver no
+   * longer wants a second executor, and the round measures nothing. 20 s was too short on this
+   * machine under load (a worker took 31 s to register), so rounds are 45 s long by default.
+   */
+  static final long TASK_MILLIS = 45_000;
+
   static Map<String, Object> run(
-      Path work, int repetitions, Map<String, List<ClusterSampler.Sample>> plot) throws Exception {
+      Path work, int repetitions, long taskMillis, Map<String, List<ClusterSampler.Sample>> plot)
+      throws Exception {
     try (LocalTestCluster c = LocalTestCluster.start(work, "bench-reaction", 1, 2, 1)) {
       Autoscaler autoscaler = c.startAutoscalerHere(Duration.ofSeconds(1), Duration.ofSeconds(1));
       Path report = work.resolve("reaction.json");
@@ -47,8 +63,8 @@ final class ReactionBenchmark {
                 report,
                 "rounds=" + (repetitions + 1),
                 "tasks=2",
-                "taskMillis=20000",
-                "gapMillis=20000",
+                "taskMillis=" + taskMillis,
+                "gapMillis=15000",
                 "spark.dynamicAllocation.minExecutors=1",
                 "spark.dynamicAllocation.initialExecutors=1",
                 "spark.dynamicAllocation.executorIdleTimeout=1s",
@@ -64,13 +80,21 @@ final class ReactionBenchmark {
         }
         job = JobReport.read(report);
         plot.put("reaction: " + repetitions + " rounds", sampler.samples());
-        return summary(rounds(job, sampler.workers(), decisions), repetitions);
+        List<Incomplete> incomplete = new ArrayList<>();
+        Map<String, Object> out =
+            summary(rounds(job, sampler.workers(), decisions, incomplete), incomplete, repetitions);
+        out.put("workers", sampler.workers());
+        out.put("decisions", decisions);
+        return out;
       }
     }
   }
 
   private static List<Round> rounds(
-      JobReport job, List<ClusterSampler.WorkerLife> workers, List<DecisionRecord> decisions) {
+      JobReport job,
+      List<ClusterSampler.WorkerLife> workers,
+      List<DecisionRecord> decisions,
+      List<Incomplete> incomplete) {
     List<Long> backlogs = new ArrayList<>();
     for (JsonNode s : job.json().path("stages")) {
       if ("submitted".equals(s.path("event").asText())) {
@@ -107,10 +131,17 @@ final class ReactionBenchmark {
               .map(DecisionRecord::atMillis)
               .min(Comparator.naturalOrder());
       if (worker.isEmpty() || executor.isEmpty() || decision.isEmpty()) {
+        List<String> missing = new ArrayList<>();
+        decision.ifPresentOrElse(d -> {}, () -> missing.add("add decision"));
+        worker.ifPresentOrElse(w -> {}, () -> missing.add("new worker registered"));
+        executor.ifPresentOrElse(e -> {}, () -> missing.add("new executor added"));
+        incomplete.add(new Incomplete(i, backlog, String.join(", ", missing)));
         continue;
       }
       ClusterSampler.WorkerLife w = worker.get();
       double workerStart = (w.registeredMillis() - w.processStartMillis()) / 1000.0;
+      double executorProcess =
+          w.executorStartMillis() < 0 ? Double.NaN : w.executorStartMillis() / 1000.0;
       double total = (executor.get() - backlog) / 1000.0;
       rounds.add(
           new Round(
@@ -120,15 +151,19 @@ final class ReactionBenchmark {
               (w.processStartMillis() - decision.get()) / 1000.0,
               workerStart,
               (executor.get() - w.registeredMillis()) / 1000.0,
+              executorProcess - w.registeredMillis() / 1000.0,
+              executor.get() / 1000.0 - executorProcess,
               total));
     }
     return rounds;
   }
 
-  private static Map<String, Object> summary(List<Round> rounds, int repetitions) {
+  private static Map<String, Object> summary(
+      List<Round> rounds, List<Incomplete> incomplete, int repetitions) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("repetitions", repetitions);
     out.put("measuredRounds", rounds.size());
+    out.put("incompleteRounds", incomplete);
     out.put("reactionSeconds", percentiles(rounds.stream().map(Round::reactionSeconds).toList()));
     out.put(
         "backlogToScaleDecisionSeconds",
@@ -140,6 +175,12 @@ final class ReactionBenchmark {
     out.put(
         "registeredToExecutorSeconds",
         percentiles(rounds.stream().map(Round::registeredToExecutor).toList()));
+    out.put(
+        "registeredToExecutorProcessSeconds",
+        percentiles(rounds.stream().map(Round::registeredToExecutorProcess).toList()));
+    out.put(
+        "executorProcessToRunningSeconds",
+        percentiles(rounds.stream().map(Round::executorProcessToRunning).toList()));
     out.put(
         "backlogToExecutorSeconds",
         percentiles(rounds.stream().map(Round::backlogToExecutor).toList()));

@@ -79,27 +79,34 @@ final class TraceBenchmark {
 
   private static Map<String, Object> summary(
       Sizing sizing, JobReport job, List<ClusterSampler.Sample> samples) {
-    double coreSeconds = 0;
-    for (int i = 1; i < samples.size(); i++) {
-      coreSeconds +=
-          samples.get(i - 1).processes()
-              * (samples.get(i).atMillis() - samples.get(i - 1).atMillis())
-              / 1000.0;
-    }
+    List<long[]> jobs = new java.util.ArrayList<>();
     double jobSeconds = 0;
     Long started = null;
     for (JsonNode j : job.json().path("jobs")) {
       if ("start".equals(j.path("event").asText())) {
         started = j.path("atMillis").asLong();
       } else if (started != null) {
+        jobs.add(new long[] {started, j.path("atMillis").asLong()});
         jobSeconds += (j.path("atMillis").asLong() - started) / 1000.0;
         started = null;
+      }
+    }
+    double coreSeconds = 0;
+    double duringJobs = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      long at = samples.get(i - 1).atMillis();
+      double slice = samples.get(i - 1).processes() * (samples.get(i).atMillis() - at) / 1000.0;
+      coreSeconds += slice;
+      if (jobs.stream().anyMatch(j -> at >= j[0] && at < j[1])) {
+        duringJobs += slice;
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("sizing", sizing.name());
     out.put("resultCorrect", job.result() == job.expected());
     out.put("workerCoreSeconds", Stats.round(coreSeconds));
+    out.put("workerCoreSecondsDuringJobs", Stats.round(duringJobs));
+    out.put("workerCoreSecondsBetweenJobs", Stats.round(coreSeconds - duringJobs));
     out.put("jobSeconds", Stats.round(jobSeconds));
     out.put(
         "wallSeconds",
