@@ -42,7 +42,8 @@ public final class SparkTrainer implements Trainer {
     spark.sparkContext().setJobGroup("train", "train on " + events.size() + " events", false);
     Dataset<Row> data = spark.createDataFrame(rows, SCHEMA).repartition(2).cache();
     try {
-      LogisticRegressionModel fitted = new LogisticRegression().setMaxIter(100).fit(data);
+      LogisticRegressionModel fitted =
+          new LogisticRegression().setMaxIter(100).setRegParam(0.01).fit(data);
       double accuracy =
           new MulticlassClassificationEvaluator()
               .setMetricName("accuracy")
