@@ -1,0 +1,137 @@
+package io.appspark.apptemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appspark.testing.kubernetes.ControlPlane;
+import io.appspark.testing.kubernetes.EnableControlPlane;
+import io.appspark.testing.kubernetes.TestNamespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The generated kustomize overlays on a real Kubernetes control plane. */
+@EnableControlPlane
+class KustomizeManifestsIT {
+  static final String APP = "shop-scorer";
+  static Path project;
+
+  @BeforeAll
+  static void generate() throws IOException {
+    Path runs = Files.createDirectories(Path.of("target", "generated-apps").toAbsolutePath());
+    project = GeneratedProject.generate(Files.createTempDirectory(runs, "kustomize"), APP);
+  }
+
+  @Test
+  void bothOverlaysPassTheApiServersDryRun(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
+    for (String overlay : List.of("dev", "prod")) {
+      List<HasMetadata> objects =
+          Manifests.kustomize(client, plane.kubectl(), project, overlay, namespace.name());
+      assertThat(objects)
+          .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+          .contains(
+              "Deployment/" + APP,
+              "Service/" + APP,
+              "Deployment/" + APP + "-autoscaler",
+              "ConfigMap/" + APP + "-spec",
+              "ServiceAccount/" + APP + "-autoscaler",
+              "Role/" + APP + "-autoscaler",
+              "RoleBinding/" + APP + "-autoscaler",
+              "NetworkPolicy/" + APP + "-spark",
+              "ConfigMap/" + APP + "-spark-conf",
+              "Deployment/" + APP + "-spark-master",
+              "Service/" + APP + "-spark-master");
+      Manifests.dryRun(client, namespace.name(), objects);
+    }
+  }
+
+  @Test
+  void applyingDevRunsTheAppItsAutoscalerAndItsCluster(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
+    List<HasMetadata> objects =
+        Manifests.kustomize(client, plane.kubectl(), project, "dev", namespace.name());
+
+    Manifests.apply(client, namespace.name(), objects);
+
+    Manifests.awaitRunning(client, namespace.name(), APP, 1);
+    assertThat(Manifests.spec(client, namespace.name(), APP)).contains("name: " + APP);
+    Deployment autoscaler =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace.name())
+            .withName(APP + "-autoscaler")
+            .get();
+    assertThat(autoscaler.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo(APP + "-autoscaler");
+    RoleBinding binding =
+        client
+            .rbac()
+            .roleBindings()
+            .inNamespace(namespace.name())
+            .withName(APP + "-autoscaler")
+            .get();
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(namespace.name()));
+  }
+
+  /** deploy/base/spark-cluster.yaml is what {@code appspark render} makes for the app's spec. */
+  @Test
+  void theBasesClusterObjectsAreWhatRenderMakes(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) throws IOException {
+    Path shim = GeneratedProject.cliShim(project.getParent());
+    Path rendered = project.resolve("rendered.yaml");
+    int exit =
+        GeneratedProject.run(
+            project,
+            rendered,
+            Map.of("APPSPARK_STATE_DIR", project.resolve("state").toString()),
+            GeneratedProject.Duration.GENERATE,
+            shim.toString(),
+            "render",
+            "-n",
+            namespace.name(),
+            "-f",
+            "appspark.yaml",
+            "--owner",
+            "deployment/" + APP,
+            "--owner-uid",
+            "00000000-0000-0000-0000-000000000000",
+            "--owner-label",
+            "app=" + APP);
+    assertThat(exit).as(GeneratedProject.read(rendered)).isZero();
+    List<HasMetadata> fromRender = normalized(Manifests.load(client, Files.readString(rendered)));
+    List<HasMetadata> inBase =
+        normalized(
+            Manifests.load(
+                client, Files.readString(project.resolve("deploy/base/spark-cluster.yaml"))));
+
+    assertThat(inBase).isEqualTo(fromRender);
+  }
+
+  static List<HasMetadata> normalized(List<HasMetadata> objects) {
+    for (HasMetadata o : objects) {
+      o.getMetadata().setNamespace(null);
+      o.getMetadata().setOwnerReferences(null);
+      if (o instanceof RoleBinding b) {
+        b.getSubjects().forEach(s -> s.setNamespace(null));
+      }
+      if (o instanceof Deployment d) {
+        d.getSpec().getTemplate().getMetadata().setAnnotations(null);
+      }
+    }
+    return objects.stream()
+        .sorted(Comparator.comparing(o -> o.getKind() + "/" + o.getMetadata().getName()))
+        .toList();
+  }
+}

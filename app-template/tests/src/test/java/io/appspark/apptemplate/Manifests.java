@@ -1,0 +1,140 @@
+package io.appspark.apptemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What both deployment routes share: dry runs and applies against the real API server. */
+final class Manifests {
+  /** A bound on waiting for controllers on a loaded machine, never a timing assertion. */
+  static final Duration CONVERGE = Duration.ofMinutes(3);
+
+  private Manifests() {}
+
+  /**
+   * {@code kubectl kustomize} of an overlay, moved into {@code namespace} by a kustomization of the
+   * test's own next to it (kustomize takes no absolute paths).
+   */
+  static List<HasMetadata> kustomize(
+      KubernetesClient client, Path kubectl, Path project, String overlay, String namespace) {
+    try {
+      Path wrapper = Files.createDirectories(project.resolve("deploy/it-" + overlay));
+      Files.writeString(
+          wrapper.resolve("kustomization.yaml"),
+          "resources:\n  - ../overlays/" + overlay + "\nnamespace: " + namespace + "\n");
+      Path out = project.resolve("kustomize-" + overlay + ".yaml");
+      int exit =
+          GeneratedProject.run(
+              project,
+              out,
+              Map.of(),
+              GeneratedProject.Duration.GENERATE,
+              kubectl.toString(),
+              "kustomize",
+              wrapper.toString());
+      assertThat(exit).as("kubectl kustomize:%n%s", GeneratedProject.read(out)).isZero();
+      return client.load(new ByteArrayInputStream(Files.readAllBytes(out))).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<HasMetadata> load(KubernetesClient client, String yaml) {
+    return client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+  }
+
+  /**
+   * Server-side dry run of every object: the API server validates, admits and discards, so what was
+   * stored before (nothing, or the same resourceVersion) is what is stored after.
+   */
+  static void dryRun(KubernetesClient client, String namespace, List<HasMetadata> objects) {
+    for (HasMetadata o : objects) {
+      HasMetadata before = client.resource(o).inNamespace(namespace).get();
+      HasMetadata answered =
+          client.resource(o).inNamespace(namespace).dryRun().fieldManager("it").serverSideApply();
+      assertThat(answered.getMetadata().getName()).isEqualTo(o.getMetadata().getName());
+      HasMetadata after = client.resource(o).inNamespace(namespace).get();
+      assertThat(after == null ? null : after.getMetadata().getResourceVersion())
+          .as("a dry run stores nothing: %s %s", o.getKind(), o.getMetadata().getName())
+          .isEqualTo(before == null ? null : before.getMetadata().getResourceVersion());
+    }
+  }
+
+  static void apply(KubernetesClient client, String namespace, List<HasMetadata> objects) {
+    for (HasMetadata o : objects) {
+      client
+          .resource(o)
+          .inNamespace(namespace)
+          .fieldManager("it")
+          .forceConflicts()
+          .serverSideApply();
+    }
+  }
+
+  /** The app, its autoscaler and its cluster's master run (kwok plays their nodes). */
+  static void awaitRunning(KubernetesClient client, String namespace, String app, int autoscalers) {
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(ready(client, namespace, app)).isEqualTo(1);
+              assertThat(ready(client, namespace, app + "-autoscaler")).isEqualTo(autoscalers);
+              assertThat(ready(client, namespace, app + "-spark-master")).isEqualTo(1);
+            });
+    assertThat(client.serviceAccounts().inNamespace(namespace).withName(app + "-autoscaler").get())
+        .isNotNull();
+    assertThat(client.rbac().roles().inNamespace(namespace).withName(app + "-autoscaler").get())
+        .isNotNull();
+    assertThat(
+            client.rbac().roleBindings().inNamespace(namespace).withName(app + "-autoscaler").get())
+        .isNotNull();
+    assertThat(
+            client
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(namespace)
+                .withName(app + "-spark")
+                .get())
+        .isNotNull();
+    assertThat(client.configMaps().inNamespace(namespace).withName(app + "-spark-conf").get())
+        .isNotNull();
+    assertThat(client.services().inNamespace(namespace).withName(app).get()).isNotNull();
+    assertThat(client.services().inNamespace(namespace).withName(app + "-spark-master").get())
+        .isNotNull();
+    assertThat(client.pods().inNamespace(namespace).withLabel("app", app).list().getItems())
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+  }
+
+  static int ready(KubernetesClient client, String namespace, String name) {
+    Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+    if (d == null || d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
+      return 0;
+    }
+    return d.getStatus().getReadyReplicas();
+  }
+
+  /** The cluster spec the autoscaler reads. */
+  static String spec(KubernetesClient client, String namespace, String app) {
+    return client
+        .configMaps()
+        .inNamespace(namespace)
+        .withName(app + "-spec")
+        .get()
+        .getData()
+        .get("appspark.yaml");
+  }
+}
