@@ -39,11 +39,13 @@ public final class KubernetesAutoscaler {
 
   /** Runs until the JVM stops; exits 2 on a bad spec, 1 when it cannot start. */
   public static void run(AutoscalerConfig config, KubernetesSettings settings) {
+    String specYaml;
     ClusterSpec spec;
     try {
+      specYaml = Files.readString(settings.specFile());
       spec =
           SpecReader.read(
-              Files.readString(settings.specFile()),
+              specYaml,
               settings.specFile().toString(),
               new SpecOverrides(Optional.of(config.clusterName()), Optional.empty()));
     } catch (IOException | InvalidSpecException e) {
@@ -61,11 +63,14 @@ public final class KubernetesAutoscaler {
       System.exit(1);
       return;
     }
+    // The model up --kubernetes applies, autoscaler included: without it the leader would apply
+    // drivers' settings that do not name the autoscaler, and the two writers would take turns.
     start(
         config,
         settings,
         client,
-        new ClusterModel(spec, owner, settings.namespace(), settings.image()));
+        new ClusterModel(spec, owner, settings.namespace(), settings.image())
+            .withAutoscaler(specYaml));
   }
 
   private static void start(
