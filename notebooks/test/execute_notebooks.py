@@ -17,11 +17,11 @@ from nbclient.exceptions import CellExecutionError
 CELL_TIMEOUT_SECONDS = 600
 
 
-def execute(path: Path, out_dir: Path) -> bool:
+def execute(path: Path, out_dir: Path, cell_timeout: int = CELL_TIMEOUT_SECONDS) -> bool:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
-        timeout=CELL_TIMEOUT_SECONDS,
+        timeout=cell_timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )

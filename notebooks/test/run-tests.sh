@@ -29,6 +29,13 @@ executed=$root/notebooks/target/executed
 
 stop_cluster() {
   "$root/appspark" down --name "$APPSPARK_CLUSTER" >/dev/null 2>&1
+  # The cluster's logs (master, workers, Connect server, autoscaler) outlive the run, for whoever
+  # investigates a failure.
+  rm -rf "$root/notebooks/target/cluster-logs"
+  if [ -d "$APPSPARK_STATE_DIR/clusters/$APPSPARK_CLUSTER/logs" ]; then
+    mkdir -p "$root/notebooks/target"
+    cp -r "$APPSPARK_STATE_DIR/clusters/$APPSPARK_CLUSTER/logs" "$root/notebooks/target/cluster-logs"
+  fi
   rm -rf "$APPSPARK_STATE_DIR"
 }
 trap stop_cluster EXIT
@@ -77,7 +84,7 @@ run kubernetes "$python" "$here/check_kubernetes.py"
 
 # One worker and the autoscaler (on unless --no-autoscaler; workers.max defaults to 4): the
 # autoscaling notebook runs first, on the cluster as it started.
-"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 1 --timeout 300 >&2 ||
+"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 1 --timeout 600 >&2 ||
   fail_setup "starting the in-app cluster (./appspark up --connect --workers 1)"
 
 rm -rf "$executed"
