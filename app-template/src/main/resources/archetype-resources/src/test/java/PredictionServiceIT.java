@@ -52,6 +52,8 @@ class PredictionServiceIT {
         "--workers",
         "1",
         "--no-autoscaler",
+        "--timeout",
+        String.valueOf(START.toSeconds()),
         "--detach");
     Path secrets = Files.createDirectories(stateDir.resolve("secrets"));
     Files.writeString(secrets.resolve("api-token"), TOKEN);
