@@ -64,9 +64,7 @@ final class SubmitCommand implements Callable<Integer> {
         new ClusterLocator(java.util.Map.of(), context.stateDirectory()).locate(clusterName);
     java.util.Map<String, String> driverConf = new java.util.TreeMap<>(cluster.sparkConf());
     driverConf.putAll(conf);
-    ClusterConnection withConf =
-        new ClusterConnection(
-            cluster.name(), cluster.masterUrl(), cluster.masterWebUrl(), driverConf);
+    ClusterConnection withConf = cluster.withSparkConf(driverConf);
     return new DriverLauncher(context.installation())
         .run(running.layout(), withConf, mainClass, appJar, args, driverMemory);
   }

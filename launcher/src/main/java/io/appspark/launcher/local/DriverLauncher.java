@@ -2,6 +2,7 @@ package io.appspark.launcher.local;
 
 import io.appspark.client.ClusterConnection;
 import io.appspark.client.ClusterLocator;
+import io.appspark.client.SparkAuth;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs an app's main class as a Spark driver attached to a cluster, in the foreground, with the
@@ -37,7 +39,8 @@ public final class DriverLauncher {
             layout,
             cluster.name(),
             ProcessHandle.current().pid(),
-            ClassDataArchives.disabled());
+            ClassDataArchives.disabled(),
+            secretOf(cluster));
     JvmCommand driver =
         commands.driver(
             mainClass,
@@ -68,5 +71,13 @@ public final class DriverLauncher {
       Thread.currentThread().interrupt();
       throw new LauncherException(ExitCode.FAILED, "interrupted");
     }
+  }
+
+  /** The secret of an authenticated cluster, read from the file its connection names. */
+  private static Optional<AuthSecret> secretOf(ClusterConnection cluster) {
+    if (cluster.authSecretFile().isEmpty()) {
+      return Optional.empty();
+    }
+    return SparkAuth.readSecretFile(Path.of(cluster.authSecretFile())).map(AuthSecret::new);
   }
 }
