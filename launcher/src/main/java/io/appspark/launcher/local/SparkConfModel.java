@@ -21,6 +21,9 @@ public final class SparkConfModel {
     conf.put("spark.worker.cleanup.enabled", "true");
     conf.put("spark.master.ui.decommission.allow.mode", "LOCAL");
     conf.put("spark.ui.prometheus.enabled", "true");
+    // The master's REST submission server takes drivers without any secret; nothing of appspark
+    // submits through it.
+    conf.put("spark.master.rest.enabled", "false");
     conf.putAll(AUTHENTICATION);
     conf.putAll(spec.sparkConf());
     coverSecretsByRedaction(conf);

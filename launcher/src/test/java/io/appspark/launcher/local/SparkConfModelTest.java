@@ -60,6 +60,11 @@ class SparkConfModelTest {
   }
 
   @Test
+  void theMasterOffersNoRestSubmissionThatWouldBypassTheSecret() {
+    assertThat(SparkConfModel.daemonConf(spec)).containsEntry("spark.master.rest.enabled", "false");
+  }
+
+  @Test
   void aSpecsRedactionPatternThatWouldShowTheSecretGetsSparksDefaultAdded() {
     ClusterSpec narrow =
         SpecReader.read(
