@@ -64,6 +64,7 @@ class Cluster:
     connect_url: str = ""
     spark_conf: Mapping[str, str] = field(default_factory=dict)
     local: bool = False  # its processes run on this machine (found through a connection file)
+    auth_secret_file: str = ""  # where a local cluster keeps its RPC secret (the file, not the secret)
 
 
 # --- finding the cluster --------------------------------------------------------------------
@@ -120,6 +121,7 @@ def read_connection_file(path: Path, what: str) -> Cluster:
         connect_url=props.get("appspark.connect.url", ""),
         spark_conf={k: v for k, v in props.items() if k.startswith("spark.")},
         local=True,
+        auth_secret_file=props.get("appspark.auth.secretFile", ""),
     )
 
 
@@ -261,13 +263,39 @@ def driver_settings(
     for variable, key in _DRIVER_ENV.items():
         if env.get(variable, "").strip():
             settings[key] = env[variable].strip()
-    if env.get("APPSPARK_AUTH_SECRET", ""):
+    secret = auth_secret(cluster, env)
+    if secret:
         settings["spark.authenticate"] = "true"
-        settings["spark.authenticate.secret"] = env["APPSPARK_AUTH_SECRET"]
+        settings["spark.network.crypto.enabled"] = "true"
+        settings["spark.authenticate.secret"] = secret
     if "spark.driver.host" in settings:
         settings.setdefault("spark.driver.bindAddress", "0.0.0.0")
     settings.update(conf or {})
     return settings
+
+
+def auth_secret(cluster: Cluster, env: Mapping[str, str] = os.environ) -> str:
+    """The cluster's RPC secret (``spark.authenticate``): ``APPSPARK_AUTH_SECRET`` (Kubernetes,
+    from the Secret ``<cluster>-spark-auth``), else the local cluster's secret file, which only the
+    user who started the cluster can read; empty for a cluster that does not authenticate."""
+    if env.get("APPSPARK_AUTH_SECRET", "").strip():
+        return env["APPSPARK_AUTH_SECRET"].strip()
+    if not cluster.auth_secret_file:
+        return ""
+    path = Path(cluster.auth_secret_file)
+    try:
+        props = parse_properties(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ClusterNotFound(
+            f"cluster '{cluster.name}' requires authentication but its secret file {path} is "
+            f"missing: is the cluster running? (./appspark status)"
+        ) from None
+    except PermissionError:
+        raise ClusterNotFound(
+            f"cannot read the secret file {path} of cluster '{cluster.name}': only the user who "
+            f"started the cluster can"
+        ) from None
+    return props.get("spark.authenticate.secret", "").strip()
 
 
 # Set by the JupyterLab deployment: executors on worker pods connect back to the notebook's pod.

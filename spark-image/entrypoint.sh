@@ -167,6 +167,12 @@ case $role in
     prepare_conf
     set_property spark.connect.grpc.binding.port "${SPARK_CONNECT_PORT:-15002}"
     set_property spark.ui.port "${SPARK_UI_PORT:-}"
+    # A driver of a standalone cluster takes the cluster's secret from its configuration only
+    # (daemons and executors read _SPARK_AUTH_SECRET); the file is the container's own, mode 0600.
+    if [ -n "${_SPARK_AUTH_SECRET:-}" ]; then
+      chmod 600 "$SPARK_CONF_DIR/spark-defaults.conf"
+      set_property spark.authenticate.secret "$_SPARK_AUTH_SECRET"
+    fi
     jvm_command org.apache.spark.deploy.SparkSubmit \
       --class org.apache.spark.sql.connect.service.SparkConnectServer \
       --name "${SPARK_CONNECT_NAME:-Spark Connect server}" \

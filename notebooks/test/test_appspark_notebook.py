@@ -73,6 +73,23 @@ class FindingTheCluster(unittest.TestCase):
         self.assertEqual(settings["spark.executor.cores"], "2")
         self.assertTrue(set(cluster.spark_conf) <= set(settings))
 
+    def test_a_local_clusters_secret_is_read_from_the_file_its_connection_names(self):
+        secret_file = self.file.parent / "spark-auth.conf"
+        secret_file.write_text("spark.authenticate.secret=abc123\n")
+        self.file.write_text(CONNECTION_FILE + f"appspark.auth.secretFile={secret_file}\n")
+        cluster = appspark.locate({"APPSPARK_CONNECTION_FILE": str(self.file)})
+        self.assertNotIn("abc123", repr(cluster))
+        settings = appspark.driver_settings(cluster, env={})
+        self.assertEqual(settings["spark.authenticate"], "true")
+        self.assertEqual(settings["spark.network.crypto.enabled"], "true")
+        self.assertEqual(settings["spark.authenticate.secret"], "abc123")
+
+    def test_a_missing_secret_file_says_so_and_names_the_file(self):
+        missing = self.file.parent / "spark-auth.conf"
+        self.file.write_text(CONNECTION_FILE + f"appspark.auth.secretFile={missing}\n")
+        cluster = appspark.locate({"APPSPARK_CONNECTION_FILE": str(self.file)})
+        with self.assertRaisesRegex(appspark.ClusterNotFound, "secret file .*spark-auth.conf is missing"):
+            appspark.driver_settings(cluster, env={})
 
     def test_on_kubernetes_the_driver_is_reachable_and_authenticated(self):
         env = {"APPSPARK_MASTER_URL": "spark://m:7077", "APPSPARK_DRIVER_HOST": "10.1.2.3",

@@ -68,10 +68,7 @@ final class SubmitCommand implements Callable<Integer> {
     driverConf.putAll(conf);
     SecretResolver.Resolved resolved = context.secretResolver().resolveAll(driverConf);
     ClusterConnection withConf =
-        new ClusterConnection(
-            cluster.name(),
-            cluster.masterUrl(),
-            cluster.masterWebUrl(),
+        cluster.withSparkConf(
             SecretRedaction.withRedaction(driverConf).entrySet().stream()
                 .filter(e -> !resolved.secretKeys().contains(e.getKey()))
                 .collect(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +42,7 @@ public final class KubernetesCluster {
           Deployment.class,
           Service.class,
           ConfigMap.class,
+          Secret.class,
           NetworkPolicy.class,
           RoleBinding.class,
           Role.class,
@@ -57,9 +60,13 @@ public final class KubernetesCluster {
     this.reconciler = new Reconciler(client);
   }
 
-  /** Applies every object of the cluster, then brings the workers to at least {@code workers}. */
+  /**
+   * Makes sure the cluster has its RPC secret, applies every object of the cluster, then brings the
+   * workers to at least {@code workers}.
+   */
   public List<Change> apply(ClusterModel model, int workers) {
     List<Change> changes = new ArrayList<>();
+    changes.add(ensureAuthSecret(model));
     for (HasMetadata object : model.clusterObjects()) {
       changes.add(reconciler.apply(object));
     }
@@ -68,6 +75,17 @@ public final class KubernetesCluster {
       changes.add(reconciler.apply(model.workerPod(suffix())));
     }
     return changes;
+  }
+
+  /**
+   * Creates the Secret with the cluster's RPC secret, a value generated here, unless it exists: an
+   * existing one (an earlier {@code up}'s, or one the app's team made) is kept, since the running
+   * master and workers hold its value.
+   */
+  public Change ensureAuthSecret(ClusterModel model) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return reconciler.createIfAbsent(model.authSecret(HexFormat.of().formatHex(bytes)));
   }
 
   /**

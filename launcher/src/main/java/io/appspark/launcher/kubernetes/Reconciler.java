@@ -2,6 +2,8 @@ package io.appspark.launcher.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,34 @@ public final class Reconciler {
         desired.getMetadata().getNamespace(),
         desired.getMetadata().getName(),
         desired);
+  }
+
+  /**
+   * Creates {@code desired} unless an object of its name exists, which is then left exactly as it
+   * is: for values made once (a generated secret) that a later apply must not replace.
+   */
+  public <T extends HasMetadata> Change createIfAbsent(T desired) {
+    String namespace = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    Outcome outcome;
+    if (client.resource(desired).get() != null) {
+      outcome = Outcome.UNCHANGED;
+    } else {
+      try {
+        client.resource(desired).create();
+        outcome = Outcome.CREATED;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        outcome = Outcome.UNCHANGED;
+      }
+    }
+    Change change = new Change(desired.getKind(), namespace, name, outcome);
+    if (outcome != Outcome.UNCHANGED) {
+      LOG.info("{}", change);
+    }
+    return change;
   }
 
   private <T extends HasMetadata> Outcome delete(

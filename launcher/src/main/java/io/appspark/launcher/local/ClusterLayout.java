@@ -16,6 +16,11 @@ public record ClusterLayout(Path root) {
     return root.resolve("control.token");
   }
 
+  /** The cluster's RPC secret as a Spark properties file, readable by its owner only. */
+  public Path authSecretFile() {
+    return root.resolve(io.appspark.client.SparkAuth.FILE_NAME);
+  }
+
   public Path confDir() {
     return root.resolve("conf");
   }

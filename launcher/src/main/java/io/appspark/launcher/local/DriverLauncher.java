@@ -2,6 +2,7 @@ package io.appspark.launcher.local;
 
 import io.appspark.client.ClusterConnection;
 import io.appspark.client.ClusterLocator;
+import io.appspark.client.SparkAuth;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -58,7 +60,8 @@ public final class DriverLauncher {
             layout,
             cluster.name(),
             ProcessHandle.current().pid(),
-            ClassDataArchives.disabled());
+            ClassDataArchives.disabled(),
+            secretOf(cluster));
     JvmCommand driver =
         commands.driver(
             mainClass,
@@ -107,5 +110,13 @@ public final class DriverLauncher {
     try (OutputStream in = process.getOutputStream()) {
       properties.store(in, null);
     }
+  }
+
+  /** The secret of an authenticated cluster, read from the file its connection names. */
+  private static Optional<AuthSecret> secretOf(ClusterConnection cluster) {
+    if (cluster.authSecretFile().isEmpty()) {
+      return Optional.empty();
+    }
+    return SparkAuth.readSecretFile(Path.of(cluster.authSecretFile())).map(AuthSecret::new);
   }
 }

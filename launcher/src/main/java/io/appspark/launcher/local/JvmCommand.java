@@ -11,4 +11,18 @@ public record JvmCommand(
     command = List.copyOf(command);
     environment = Map.copyOf(environment);
   }
+
+  /** Names the environment's variables, not their values: one of them may be a secret. */
+  @Override
+  public String toString() {
+    return "JvmCommand[command="
+        + command
+        + ", environment="
+        + new java.util.TreeSet<>(environment.keySet())
+        + ", workingDirectory="
+        + workingDirectory
+        + ", logFile="
+        + logFile
+        + "]";
+  }
 }

@@ -49,6 +49,7 @@ public final class LocalCluster implements AutoCloseable {
   private final String marker;
   private final ScheduledExecutorService reconciler;
   private final Optional<String> autoscalerUrl;
+  private final AuthSecret secret = AuthSecret.generate();
 
   private Process master;
   private ConnectServer connectServer;
@@ -83,7 +84,12 @@ public final class LocalCluster implements AutoCloseable {
     this.archives = new ClassDataArchives(installation.classDataDirectory(installation.cache()));
     this.commands =
         new SparkCommands(
-            installation, layout, spec.name(), ProcessHandle.current().pid(), archives);
+            installation,
+            layout,
+            spec.name(),
+            ProcessHandle.current().pid(),
+            archives,
+            Optional.of(secret));
     this.marker = "cluster(" + spec.name() + ")";
     this.reconciler =
         Executors.newSingleThreadScheduledExecutor(
@@ -131,7 +137,8 @@ public final class LocalCluster implements AutoCloseable {
               masterUrl,
               masterWebUrl,
               SparkConfModel.driverConf(spec, autoscalerUrl),
-              connectServer == null ? "" : connectServer.url()));
+              connectServer == null ? "" : connectServer.url(),
+              layout.authSecretFile().toString()));
       call(() -> phase = Phase.READY);
       call(this::recordState);
       LOG.info("{} ready: master {}, {} workers", marker, masterUrl, spec.workers().initial());
@@ -269,6 +276,7 @@ public final class LocalCluster implements AutoCloseable {
       Files.createDirectories(layout.confDir());
       Files.createDirectories(layout.logs());
       Files.createDirectories(layout.tmp());
+      files.writeAuthSecret(secret);
       Files.copy(
           installation.sparkHome().resolve("conf/log4j2.properties"),
           layout.confDir().resolve("log4j2.properties"),

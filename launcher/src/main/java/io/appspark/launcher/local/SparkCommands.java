@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Command lines for the processes of a local cluster. Pure: the same inputs give the same commands,
@@ -42,19 +43,41 @@ public final class SparkCommands {
   private final String clusterName;
   private final long supervisorPid;
   private final ClassDataArchives archives;
+  private final Optional<AuthSecret> secret;
 
+  /** Commands for a cluster that does not authenticate. */
   public SparkCommands(
       Installation installation,
       ClusterLayout layout,
       String clusterName,
       long supervisorPid,
       ClassDataArchives archives) {
+    this(installation, layout, clusterName, supervisorPid, archives, Optional.empty());
+  }
+
+  /**
+   * Commands for a cluster whose processes share {@code secret}: the master and the workers get it
+   * in their environment (Spark's {@value #SECRET_ENV}; a worker hands it on to its executors the
+   * same way), drivers read it from the cluster's secret file. Never on a command line, which any
+   * user of the machine sees in {@code ps}.
+   */
+  public SparkCommands(
+      Installation installation,
+      ClusterLayout layout,
+      String clusterName,
+      long supervisorPid,
+      ClassDataArchives archives,
+      Optional<AuthSecret> secret) {
     this.installation = installation;
     this.layout = layout;
     this.clusterName = clusterName;
     this.supervisorPid = supervisorPid;
     this.archives = archives;
+    this.secret = secret;
   }
+
+  /** The variable Spark's daemons and executors read the shared secret from. */
+  static final String SECRET_ENV = "_SPARK_AUTH_SECRET";
 
   public JvmCommand master(int rpcPort, int webUiPort) {
     List<String> cmd = daemonJvm("master");
@@ -69,7 +92,7 @@ public final class SparkCommands {
             Integer.toString(webUiPort),
             "--properties-file",
             layout.confDir().resolve("spark-defaults.conf").toString()));
-    return new JvmCommand(cmd, sparkEnv(), layout.root(), layout.logs().resolve("master.log"));
+    return new JvmCommand(cmd, daemonEnv(), layout.root(), layout.logs().resolve("master.log"));
   }
 
   public JvmCommand worker(int ordinal, int rpcPort, String masterUrl, int cores, String memory) {
@@ -94,7 +117,7 @@ public final class SparkCommands {
             layout.confDir().resolve("spark-defaults.conf").toString(),
             masterUrl));
     return new JvmCommand(
-        cmd, sparkEnv(), workDir, layout.logs().resolve("worker-" + ordinal + ".log"));
+        cmd, daemonEnv(), workDir, layout.logs().resolve("worker-" + ordinal + ".log"));
   }
 
   /**
@@ -167,6 +190,13 @@ public final class SparkCommands {
     cmd.add(WATCH_PARENT_CLASS);
     cmd.add(Long.toString(supervisorPid));
     cmd.add("org.apache.spark.deploy.SparkSubmit");
+    if (secret.isPresent()) {
+      // A driver on a standalone cluster takes the secret from its configuration only; the file
+      // adds it, and spark-defaults.conf is still read.
+      cmd.addAll(
+          List.of(
+              "--properties-file", layout.authSecretFile().toString(), "--load-spark-defaults"));
+    }
     return cmd;
   }
 
@@ -197,6 +227,12 @@ public final class SparkCommands {
     cmd.add(WATCH_PARENT_CLASS);
     cmd.add(Long.toString(supervisorPid));
     return cmd;
+  }
+
+  private Map<String, String> daemonEnv() {
+    Map<String, String> env = new java.util.HashMap<>(sparkEnv());
+    secret.ifPresent(s -> env.put(SECRET_ENV, s.value()));
+    return env;
   }
 
   private Map<String, String> sparkEnv() {

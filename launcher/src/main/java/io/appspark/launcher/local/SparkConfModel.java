@@ -1,10 +1,12 @@
 package io.appspark.launcher.local;
 
+import io.appspark.client.SparkAuth;
 import io.appspark.launcher.secrets.SecretRedaction;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The Spark settings an in-app cluster runs with: those of its daemons (master, workers) and those
@@ -22,8 +24,37 @@ public final class SparkConfModel {
     conf.put("spark.worker.cleanup.enabled", "true");
     conf.put("spark.master.ui.decommission.allow.mode", "LOCAL");
     conf.put("spark.ui.prometheus.enabled", "true");
+    // The master's REST submission server takes drivers without any secret; nothing of appspark
+    // submits through it.
+    conf.put("spark.master.rest.enabled", "false");
+    conf.putAll(AUTHENTICATION);
     conf.putAll(spec.sparkConf());
+    coverSecretsByRedaction(conf);
     return SecretRedaction.withRedaction(conf);
+  }
+
+  /**
+   * Every process of the cluster and every driver authenticates with the cluster's shared secret
+   * and encrypts RPC (AES, keys derived per connection). The secret itself is never part of these
+   * settings: the launcher hands it over through the environment or a file only its owner reads.
+   */
+  static final Map<String, String> AUTHENTICATION =
+      Map.of(SparkAuth.AUTHENTICATE, "true", SparkAuth.ENCRYPTION, "true");
+
+  /** Spark's own default: it hides {@code spark.authenticate.secret} on the UI and in logs. */
+  static final String DEFAULT_REDACTION = "(?i)secret|password|token|access[.]?key";
+
+  static final String REDACTION_KEY = "spark.redaction.regex";
+
+  /**
+   * A spec may set its own redaction pattern; if that pattern would show the cluster's secret, the
+   * default one is added to it rather than letting the secret reach the UI's environment page.
+   */
+  static void coverSecretsByRedaction(Map<String, String> conf) {
+    String regex = conf.get(REDACTION_KEY);
+    if (regex != null && !Pattern.compile(regex).matcher(SparkAuth.SECRET).find()) {
+      conf.put(REDACTION_KEY, "(?:" + regex + ")|" + DEFAULT_REDACTION);
+    }
   }
 
   /** The driver plugin (in SPARK_HOME, from the spark-plugin module) that announces drivers. */
@@ -67,7 +98,9 @@ public final class SparkConfModel {
           conf.put("spark.plugins", AUTOSCALER_PLUGIN);
           conf.put(AUTOSCALER_URL_KEY, url);
         });
+    conf.putAll(AUTHENTICATION);
     conf.putAll(spec.sparkConf());
+    coverSecretsByRedaction(conf);
     return SecretRedaction.withRedaction(conf);
   }
 }

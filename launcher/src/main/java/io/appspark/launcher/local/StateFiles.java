@@ -66,6 +66,18 @@ public final class StateFiles {
     writeAtomically(layout.controlTokenFile(), token, true);
   }
 
+  /**
+   * Writes the cluster's secret as a Spark properties file (mode 0600 from its creation on), which
+   * the cluster's drivers read through {@code --properties-file} and clients through {@link
+   * io.appspark.client.SparkAuth}.
+   */
+  public void writeAuthSecret(AuthSecret secret) {
+    writeAtomically(
+        layout.authSecretFile(),
+        io.appspark.client.SparkAuth.SECRET + "=" + secret.value() + "\n",
+        true);
+  }
+
   public Optional<String> controlToken() {
     try {
       return Optional.of(Files.readString(layout.controlTokenFile()).trim());
@@ -81,6 +93,7 @@ public final class StateFiles {
     try {
       Files.deleteIfExists(layout.connectionFile());
       Files.deleteIfExists(layout.controlTokenFile());
+      Files.deleteIfExists(layout.authSecretFile());
       Files.deleteIfExists(layout.stateFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean " + layout.root(), e);

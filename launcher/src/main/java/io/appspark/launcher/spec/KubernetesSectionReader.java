@@ -140,10 +140,12 @@ final class KubernetesSectionReader {
             name -> {
               if (!ENV_NAME.matcher(name).matches()) {
                 problem.accept(field + "." + name, "is not a valid environment variable name");
-              } else if (name.startsWith("SPARK_") || name.startsWith("APPSPARK_")) {
+              } else if (name.startsWith("SPARK_")
+                  || name.startsWith("APPSPARK_")
+                  || name.startsWith("_SPARK_")) {
                 problem.accept(
                     field + "." + name,
-                    "SPARK_* and APPSPARK_* are set by appspark from the spec; use sparkConf or"
+                    "SPARK_*, _SPARK_* and APPSPARK_* are set by appspark from the spec; use sparkConf or"
                         + " workers.* instead");
               }
             });

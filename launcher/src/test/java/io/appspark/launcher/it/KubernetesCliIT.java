@@ -120,6 +120,9 @@ class KubernetesCliIT {
     Cli.Result up = cli.run(concat(new String[] {"up", "--owner", "deployment/web"}, target));
     assertThat(up.exitCode()).as(up.err()).isZero();
     assertThat(up.out()).contains("master ready", "1 pod(s), 1 running");
+    assertThat(client.secrets().inNamespace(ns).withName("web-spark-auth").get())
+        .as("up creates the cluster's auth secret")
+        .isNotNull();
 
     Cli.Result scale =
         cli.run(concat(new String[] {"scale", "3", "--owner", "deployment/web"}, target));
@@ -141,6 +144,7 @@ class KubernetesCliIT {
                 .getItems())
         .isEmpty();
     assertThat(client.rbac().roles().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.secrets().inNamespace(ns).withName("web-spark-auth").get()).isNull();
     Cli.Result gone = cli.run(concat(new String[] {"status"}, target));
     assertThat(gone.exitCode()).isEqualTo(3);
   }

@@ -16,6 +16,7 @@ import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,7 +92,7 @@ class KubernetesClusterIT {
 
     List<Change> first = backend.apply(model, model.spec().workers().min());
 
-    assertThat(first).extracting(Change::outcome).containsOnly(Outcome.CREATED).hasSize(9);
+    assertThat(first).extracting(Change::outcome).containsOnly(Outcome.CREATED).hasSize(10);
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -113,8 +114,69 @@ class KubernetesClusterIT {
     List<Change> second = backend.apply(model, model.spec().workers().min());
     Map<String, String> after = resourceVersions("shop");
 
-    assertThat(second).extracting(Change::outcome).containsOnly(Outcome.UNCHANGED).hasSize(7);
-    assertThat(after).isEqualTo(before).hasSize(9);
+    assertThat(second).extracting(Change::outcome).containsOnly(Outcome.UNCHANGED).hasSize(8);
+    assertThat(after).isEqualTo(before).hasSize(10);
+  }
+
+  @Test
+  void applyingCreatesTheClustersAuthSecretOnceAndEverySparkPodReferencesIt() {
+    ClusterModel model = model("guarded", "workers: {min: 1}\nkubernetes: {connect: true}\n");
+    backend.apply(model, 1);
+    Secret created = client.secrets().inNamespace(ns).withName("guarded-spark-auth").get();
+    String value = secretValue(created);
+
+    assertThat(value).matches("[0-9a-f]{64}");
+    assertThat(created.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getName()).isEqualTo("guarded"));
+    backend.apply(model, 1);
+    assertThat(secretValue(client.secrets().inNamespace(ns).withName("guarded-spark-auth").get()))
+        .as("applying again keeps the secret the running cluster holds")
+        .isEqualTo(value);
+
+    List<io.fabric8.kubernetes.api.model.PodSpec> specs = new ArrayList<>();
+    for (String d : List.of("guarded-spark-master", "guarded-spark-connect")) {
+      specs.add(
+          client
+              .apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName(d)
+              .get()
+              .getSpec()
+              .getTemplate()
+              .getSpec());
+    }
+    backend.workerPods(ns, "guarded").forEach(p -> specs.add(p.getSpec()));
+    assertThat(specs)
+        .hasSize(3)
+        .allSatisfy(
+            spec ->
+                assertThat(spec.getContainers().get(0).getEnv())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getName()).isEqualTo("_SPARK_AUTH_SECRET");
+                          assertThat(e.getValue()).isNull();
+                          assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                              .isEqualTo("guarded-spark-auth");
+                          assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                              .isEqualTo("secret");
+                        }));
+    String encoded = created.getData().get("secret");
+    assertThat(client.configMaps().inNamespace(ns).list().getItems())
+        .noneMatch(c -> String.valueOf(c.getData()).contains(value));
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .noneMatch(e -> e.toString().contains(value) || e.toString().contains(encoded));
+    for (Change change : backend.teardown(ns, "guarded")) {
+      assertThat(change.toString()).doesNotContain(value);
+    }
+    assertThat(client.secrets().inNamespace(ns).withName("guarded-spark-auth").get()).isNull();
+  }
+
+  private static String secretValue(Secret secret) {
+    return new String(
+        java.util.Base64.getDecoder().decode(secret.getData().get("secret")),
+        StandardCharsets.UTF_8);
   }
 
   @Test
@@ -268,6 +330,7 @@ class KubernetesClusterIT {
             .list()
             .getItems());
     all.addAll(client.configMaps().inNamespace(ns).withLabels(label).list().getItems());
+    all.addAll(client.secrets().inNamespace(ns).withLabels(label).list().getItems());
     all.addAll(client.services().inNamespace(ns).withLabels(label).list().getItems());
     all.addAll(client.apps().deployments().inNamespace(ns).withLabels(label).list().getItems());
     all.addAll(

@@ -44,4 +44,15 @@ class ManifestsTest {
     }
     assertThat(yaml).doesNotContain("kind: \"Secret\"");
   }
+
+  @Test
+  void theRenderedClusterReferencesItsAuthSecretAndHoldsNoValue() {
+    String yaml = Manifests.yaml(model());
+
+    assertThat(yaml)
+        .contains("secretKeyRef")
+        .contains("shop-spark-auth")
+        .doesNotContain("spark.authenticate.secret")
+        .doesNotContain("stringData");
+  }
 }

@@ -151,4 +151,56 @@ class SparkCommandsTest {
             "spark.dynamicAllocation.shuffleTracking.timeout=60s",
             "spark.dynamicAllocation.shuffleTracking.timeout=10m");
   }
+
+  private final SparkCommands authenticated =
+      new SparkCommands(
+          installation,
+          layout,
+          "shop",
+          4242,
+          new ClassDataArchives(Path.of("/cache/cds")),
+          java.util.Optional.of(new AuthSecret("s3cr3t-value")));
+
+  @Test
+  void daemonsGetTheClustersSecretInTheirEnvironmentNeverOnTheirCommandLine() {
+    for (JvmCommand daemon :
+        List.of(
+            authenticated.master(1, 2),
+            authenticated.worker(1, 3, "spark://127.0.0.1:1", 1, "1024m"))) {
+      assertThat(daemon.environment()).containsEntry("_SPARK_AUTH_SECRET", "s3cr3t-value");
+      assertThat(String.join(" ", daemon.command())).doesNotContain("s3cr3t-value");
+      assertThat(daemon.toString()).contains("_SPARK_AUTH_SECRET").doesNotContain("s3cr3t-value");
+    }
+  }
+
+  @Test
+  void driversReadTheSecretFromTheClustersSecretFileAndStillReadTheDefaults() {
+    for (JvmCommand driver :
+        List.of(
+            authenticated.connectServer(1, "spark://x:1", Map.of()),
+            authenticated.driver(
+                "Main",
+                Path.of("/app.jar"),
+                List.of(),
+                "spark://x:1",
+                Map.of(),
+                "1g",
+                Path.of("/d.log")))) {
+      assertThat(driver.command())
+          .containsSubsequence(
+              "org.apache.spark.deploy.SparkSubmit",
+              "--properties-file",
+              "/state/clusters/shop/spark-auth.conf",
+              "--load-spark-defaults");
+      assertThat(String.join(" ", driver.command())).doesNotContain("s3cr3t-value");
+      assertThat(driver.environment()).doesNotContainKey("_SPARK_AUTH_SECRET");
+    }
+  }
+
+  @Test
+  void aClusterWithoutSecretPassesNone() {
+    assertThat(commands.master(1, 2).environment()).doesNotContainKey("_SPARK_AUTH_SECRET");
+    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+        .doesNotContain("--properties-file");
+  }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appspark.launcher.spec.ClusterSpec;
 import io.appspark.launcher.spec.SpecOverrides;
 import io.appspark.launcher.spec.SpecReader;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SparkConfModelTest {
@@ -45,5 +47,43 @@ class SparkConfModelTest {
   @Test
   void workersDecommissionOnSignal() {
     assertThat(SparkConfModel.daemonConf(spec)).containsEntry("spark.decommission.enabled", "true");
+  }
+
+  @Test
+  void daemonsAndDriversAuthenticateAndEncryptRpcButTheirSettingsHoldNoSecret() {
+    for (var conf : List.of(SparkConfModel.daemonConf(spec), SparkConfModel.driverConf(spec))) {
+      assertThat(conf)
+          .containsEntry("spark.authenticate", "true")
+          .containsEntry("spark.network.crypto.enabled", "true")
+          .doesNotContainKey("spark.authenticate.secret");
+    }
+  }
+
+  @Test
+  void theMasterOffersNoRestSubmissionThatWouldBypassTheSecret() {
+    assertThat(SparkConfModel.daemonConf(spec)).containsEntry("spark.master.rest.enabled", "false");
+  }
+
+  @Test
+  void aSpecsRedactionPatternThatWouldShowTheSecretGetsSparksDefaultAdded() {
+    ClusterSpec narrow =
+        SpecReader.read(
+            "sparkConf: {spark.redaction.regex: \"(?i)password\"}\n", "t", SpecOverrides.none());
+    String regex = SparkConfModel.driverConf(narrow).get("spark.redaction.regex");
+
+    assertThat(Pattern.compile(regex).matcher("spark.authenticate.secret").find()).isTrue();
+    assertThat(Pattern.compile(regex).matcher("spark.my.PASSWORD").find()).isTrue();
+    assertThat(Pattern.compile(regex).matcher("spark.executor.memory").find()).isFalse();
+  }
+
+  @Test
+  void aSpecsRedactionPatternThatCoversTheSecretStaysAsItIs() {
+    ClusterSpec wide =
+        SpecReader.read(
+            "sparkConf: {spark.redaction.regex: \"(?i)secret|pwd\"}\n", "t", SpecOverrides.none());
+
+    assertThat(SparkConfModel.daemonConf(wide))
+        .containsEntry("spark.redaction.regex", "(?i)secret|pwd");
+    assertThat(SparkConfModel.driverConf(spec)).doesNotContainKey("spark.redaction.regex");
   }
 }

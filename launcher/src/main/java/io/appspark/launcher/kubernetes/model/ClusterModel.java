@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -123,6 +125,19 @@ public final class ClusterModel {
       objects.add(connect.deployment());
     }
     return objects;
+  }
+
+  /**
+   * The Secret with the cluster's RPC secret. Not among {@link #clusterObjects()}: {@code render}
+   * prints no secret, and {@code up} creates it once with a value it generates, then never changes
+   * it (the running cluster holds it).
+   */
+  public Secret authSecret(String value) {
+    return new SecretBuilder()
+        .withMetadata(meta(names.authSecret(), "auth"))
+        .withType("Opaque")
+        .withStringData(Map.of(ClusterNames.AUTH_SECRET_KEY, value))
+        .build();
   }
 
   /** A worker pod; the backend chooses the suffix (a short random name part). */

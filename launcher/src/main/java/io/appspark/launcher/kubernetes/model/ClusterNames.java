@@ -43,6 +43,13 @@ public record ClusterNames(String cluster) {
     return cluster + "-spark";
   }
 
+  /** The Secret holding the cluster's RPC secret, under {@link #AUTH_SECRET_KEY}. */
+  public String authSecret() {
+    return cluster + "-spark-auth";
+  }
+
+  public static final String AUTH_SECRET_KEY = "secret";
+
   public String masterUrl() {
     return "spark://" + master() + ":" + Ports.MASTER_RPC;
   }

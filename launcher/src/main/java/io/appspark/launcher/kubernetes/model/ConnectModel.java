@@ -32,7 +32,8 @@ final class ConnectModel {
             SparkPods.env("SPARK_CONNECT_PORT", Integer.toString(Ports.CONNECT_GRPC)),
             SparkPods.env("SPARK_UI_PORT", Integer.toString(Ports.CONNECT_UI)),
             SparkPods.podIp("SPARK_LOCAL_IP"),
-            SparkPods.env("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(MEMORY_MIB) + "m"))
+            SparkPods.env("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(MEMORY_MIB) + "m"),
+            SparkPods.authSecret(cluster.names()))
         .addNewPort()
         .withName("grpc")
         .withContainerPort(Ports.CONNECT_GRPC)

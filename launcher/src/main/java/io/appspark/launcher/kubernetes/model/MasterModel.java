@@ -31,7 +31,8 @@ final class MasterModel {
         .withEnv(
             SparkPods.env("SPARK_MASTER_PORT", Integer.toString(Ports.MASTER_RPC)),
             SparkPods.env("SPARK_MASTER_WEBUI_PORT", Integer.toString(Ports.MASTER_UI)),
-            SparkPods.env("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(MEMORY_MIB) + "m"))
+            SparkPods.env("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(MEMORY_MIB) + "m"),
+            SparkPods.authSecret(cluster.names()))
         .addNewPort()
         .withName("rpc")
         .withContainerPort(Ports.MASTER_RPC)

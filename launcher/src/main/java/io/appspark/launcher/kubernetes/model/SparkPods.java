@@ -68,6 +68,24 @@ final class SparkPods {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
+  /**
+   * The cluster's RPC secret, from its Secret: Spark's daemons and executors read this variable;
+   * the image's entrypoint puts it in a Connect server's configuration, where a driver looks.
+   */
+  static EnvVar authSecret(ClusterNames names) {
+    return new EnvVarBuilder()
+        .withName(AUTH_SECRET_ENV)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(names.authSecret())
+        .withKey(ClusterNames.AUTH_SECRET_KEY)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
   static EnvVar podIp(String name) {
     return new EnvVarBuilder()
         .withName(name)

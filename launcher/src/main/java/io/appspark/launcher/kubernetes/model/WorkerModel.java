@@ -106,6 +106,7 @@ final class WorkerModel {
     env.add(
         SparkPods.env(
             "APPSPARK_DECOMMISSION_TIMEOUT", Integer.toString(DECOMMISSION_TIMEOUT_SECONDS)));
+    env.add(SparkPods.authSecret(cluster.names()));
     extension.env().forEach((name, value) -> env.add(SparkPods.env(name, value)));
     return env;
   }

@@ -348,6 +348,66 @@ class ClusterModelTest {
     assertThat(SHOP.workerPod("a")).isEqualTo(SHOP.workerPod("a"));
   }
 
+  @Test
+  void masterWorkersAndConnectServerTakeTheSecretFromTheClustersSecretByReference() {
+    ClusterModel withConnect = model("name: shop\nkubernetes: {connect: true}\n");
+    List<Container> containers =
+        List.of(
+            find(withConnect, Deployment.class, "shop-spark-master")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0),
+            find(withConnect, Deployment.class, "shop-spark-connect")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0),
+            withConnect.workerPod("abcde").getSpec().getContainers().get(0));
+
+    assertThat(containers)
+        .allSatisfy(
+            c ->
+                assertThat(c.getEnv())
+                    .filteredOn(e -> e.getName().equals("_SPARK_AUTH_SECRET"))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getValue()).isNull();
+                          assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                              .isEqualTo("shop-spark-auth");
+                          assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                              .isEqualTo("secret");
+                        }));
+  }
+
+  @Test
+  void theConfigMapTurnsAuthenticationAndEncryptionOnButHoldsNoSecret() {
+    ConfigMap config = SHOP.configMap();
+
+    for (String file : List.of("spark-defaults.conf", "driver-defaults.conf")) {
+      assertThat(config.getData().get(file))
+          .contains("spark.authenticate=true\n", "spark.network.crypto.enabled=true\n")
+          .doesNotContain("spark.authenticate.secret");
+    }
+    assertThat(SHOP.clusterObjects()).noneMatch(o -> o.getKind().equals("Secret"));
+  }
+
+  @Test
+  void theAuthSecretIsOwnedByTheAppAndHoldsTheGivenValueUnderItsKey() {
+    var secret = SHOP.authSecret("v4lue");
+
+    assertThat(secret.getMetadata().getName()).isEqualTo("shop-spark-auth");
+    assertThat(secret.getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(secret.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-1"));
+    assertThat(secret.getMetadata().getLabels()).containsEntry(Labels.CLUSTER, "shop");
+    assertThat(secret.getStringData()).isEqualTo(Map.of("secret", "v4lue"));
+  }
+
   private static <T extends HasMetadata> T find(ClusterModel model, Class<T> type, String name) {
     return model.clusterObjects().stream()
         .filter(type::isInstance)
