@@ -29,6 +29,8 @@ class PredictionServiceIT {
   /** Bounds on waiting, never timing assertions: machines running tests are often busy. */
   static final Duration START = Duration.ofMinutes(4);
 
+  static final Duration TRAINING = Duration.ofMinutes(10);
+
   static final String CLUSTER = "it-" + ProcessHandle.current().pid();
   static final String TOKEN = "it-token";
 
@@ -100,7 +102,7 @@ class PredictionServiceIT {
     assertThat(started.statusCode()).isEqualTo(202);
     String job = new JsonObject(started.body()).getString("id");
     await()
-        .atMost(START)
+        .atMost(TRAINING)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> !state(job).getString("state").equals("RUNNING"));
     assertThat(state(job).getString("state"))

@@ -96,7 +96,7 @@ final class GeneratedProject {
 
   enum Duration {
     GENERATE(5),
-    BUILD(20);
+    BUILD(40);
 
     final int minutes;
 
