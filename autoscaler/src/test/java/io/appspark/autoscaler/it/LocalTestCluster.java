@@ -43,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  * separate JVMs on the cluster's SPARK_HOME. Spark never enters this JVM.
  */
 public final class LocalTestCluster implements AutoCloseable {
-  static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  /**
+   * Generous: on the shared 2-core machine, at a load average near 50, a master took over 3 min.
+   */
+  static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
   public final ClusterSpec spec;
   public final ClusterLayout layout;
