@@ -1,6 +1,7 @@
 package io.appspark.launcher.local;
 
 import io.appspark.launcher.secrets.SecretRedaction;
+import io.appspark.launcher.secrets.SecretReference;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,10 @@ public final class SparkConfModel {
     conf.put("spark.master.ui.decommission.allow.mode", "LOCAL");
     conf.put("spark.ui.prometheus.enabled", "true");
     conf.putAll(spec.sparkConf());
-    return SecretRedaction.withRedaction(conf);
+    // Settings holding secret references are for drivers: in the daemons' spark-defaults.conf,
+    // which a driver's submit also loads, they would override the resolved values it was given.
+    conf.values().removeIf(SecretReference::isReference);
+    return conf;
   }
 
   /** The driver plugin (in SPARK_HOME, from the spark-plugin module) that announces drivers. */

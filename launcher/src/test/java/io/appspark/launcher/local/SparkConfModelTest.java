@@ -46,4 +46,15 @@ class SparkConfModelTest {
   void workersDecommissionOnSignal() {
     assertThat(SparkConfModel.daemonConf(spec)).containsEntry("spark.decommission.enabled", "true");
   }
+
+  @Test
+  void secretReferencesGoToDriversOnlyWithTheirKeysRedacted() {
+    ClusterSpec withSecret =
+        SpecReader.read("sparkConf: {spark.app.dbUrl: 'env:DB_URL'}\n", "t", SpecOverrides.none());
+
+    assertThat(SparkConfModel.daemonConf(withSecret)).doesNotContainKey("spark.app.dbUrl");
+    assertThat(SparkConfModel.driverConf(withSecret))
+        .containsEntry("spark.app.dbUrl", "env:DB_URL")
+        .containsKey("spark.redaction.regex");
+  }
 }
