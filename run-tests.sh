@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs all of appspark's tests, installing what they need first (idempotently): the Maven build
-# with unit tests (*Test) and integration tests against real Spark processes, a real Kubernetes
-# control plane and a real Vault server (*IT), then the nss-wrapper checks under an arbitrary UID,
+# with unit tests (*Test) and integration tests against real Spark processes and a real
+# Kubernetes control plane (*IT), then the nss-wrapper checks under an arbitrary UID,
 # then the Spark image built and run with podman, then the notebooks executed against a real cluster.
 # Prints a closing line "N passed, M failed".
 set -euo pipefail
@@ -30,9 +30,6 @@ run_suite() { # name, command...
 # The Kubernetes ITs run against a real control plane built from Go modules: idempotent and cached
 # under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, about a second afterwards).
 testing/control-plane/build.sh
-# The secrets ITs run against a real Vault server built from its Go module the same way (about
-# 10 CPU-minutes once, cached under ~/.cache/appspark/vault-<version>).
-testing/vault/build.sh
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh

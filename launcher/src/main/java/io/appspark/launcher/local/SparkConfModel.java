@@ -2,6 +2,7 @@ package io.appspark.launcher.local;
 
 import io.appspark.client.SparkAuth;
 import io.appspark.launcher.secrets.SecretRedaction;
+import io.appspark.launcher.secrets.SecretReference;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,11 @@ public final class SparkConfModel {
     conf.put("spark.master.rest.enabled", "false");
     conf.putAll(AUTHENTICATION);
     conf.putAll(spec.sparkConf());
+    // Settings holding secret references are for drivers: in the daemons' spark-defaults.conf,
+    // which a driver's submit also loads, they would override the resolved values it was given.
+    conf.values().removeIf(SecretReference::isReference);
     coverSecretsByRedaction(conf);
-    return SecretRedaction.withRedaction(conf);
+    return conf;
   }
 
   /**

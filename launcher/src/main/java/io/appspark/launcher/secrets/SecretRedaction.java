@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * value of every setting whose key matches (in the UI's environment page, its REST API, event logs
  * and its own logs). Its default pattern covers keys with "secret", "password", "token" or "access
  * key"; any other key that holds a reference is added by name, so a secret under an
- * ordinary-looking key is redacted too. The launcher's own messages use {@link #redact} alike.
+ * ordinary-looking key is redacted too. (The launcher itself logs no setting values.)
  */
 public final class SecretRedaction {
   /** Spark's own default for {@code spark.redaction.regex}. */
@@ -44,19 +44,5 @@ public final class SecretRedaction {
             .map(Pattern::quote)
             .collect(Collectors.joining("|"));
     return extra.isEmpty() ? base : base + "|" + extra;
-  }
-
-  /** The settings with the value of every key the pattern matches replaced, for messages. */
-  public static Map<String, String> redact(Map<String, String> conf) {
-    Pattern pattern = Pattern.compile(conf.getOrDefault(KEY, SPARK_DEFAULT));
-    Map<String, String> out = new java.util.TreeMap<>();
-    conf.forEach(
-        (k, v) ->
-            out.put(
-                k,
-                pattern.matcher(k).find() && !SecretReference.isReference(v)
-                    ? "*********(redacted)"
-                    : v));
-    return out;
   }
 }

@@ -42,14 +42,26 @@ public final class Cli {
 
   /** Runs a command to its end (at most five minutes). */
   public Result run(String... args) {
+    return run(java.time.Duration.ofMinutes(5), args);
+  }
+
+  /** Runs a command to its end, at most {@code timeout}. */
+  public Result run(java.time.Duration timeout, String... args) {
     try {
       Path out = Files.createTempFile(stateDir, "cli", ".out");
       Path err = Files.createTempFile(stateDir, "cli", ".err");
       Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError(
-            "appspark " + String.join(" ", args) + " did not finish in 5 minutes");
+            "appspark "
+                + String.join(" ", args)
+                + " did not finish in "
+                + timeout
+                + "; its output so far:\n"
+                + Files.readString(out)
+                + "\n"
+                + Files.readString(err));
       }
       return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {

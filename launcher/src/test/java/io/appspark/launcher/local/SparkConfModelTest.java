@@ -86,4 +86,15 @@ class SparkConfModelTest {
         .containsEntry("spark.redaction.regex", "(?i)secret|pwd");
     assertThat(SparkConfModel.driverConf(spec)).doesNotContainKey("spark.redaction.regex");
   }
+
+  @Test
+  void secretReferencesGoToDriversOnlyWithTheirKeysRedacted() {
+    ClusterSpec withSecret =
+        SpecReader.read("sparkConf: {spark.app.dbUrl: 'env:DB_URL'}\n", "t", SpecOverrides.none());
+
+    assertThat(SparkConfModel.daemonConf(withSecret)).doesNotContainKey("spark.app.dbUrl");
+    assertThat(SparkConfModel.driverConf(withSecret))
+        .containsEntry("spark.app.dbUrl", "env:DB_URL")
+        .containsKey("spark.redaction.regex");
+  }
 }
