@@ -81,7 +81,16 @@ class AuthenticatedClusterIT {
         .hasValueSatisfying(s -> assertThat(s.aliveWorkerCount()).isEqualTo(1));
     Path withoutLog = stateDir.resolve("without-secret.log");
     Path wrongLog = stateDir.resolve("wrong-secret.log");
-    Process without = cli.start(withoutLog, submit("--conf", "spark.authenticate=false"));
+    // Spark itself refuses encryption without authentication, so a driver without the secret
+    // turns both off: it then tries the master in the clear and must be refused there.
+    Process without =
+        cli.start(
+            withoutLog,
+            submit(
+                "--conf",
+                "spark.authenticate=false",
+                "--conf",
+                "spark.network.crypto.enabled=false"));
     Process wrong =
         cli.start(wrongLog, submit("--conf", "spark.authenticate.secret=" + "0".repeat(64)));
     Cli.Result with = cli.run(submit());
