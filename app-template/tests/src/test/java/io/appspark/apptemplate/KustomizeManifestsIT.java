@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appspark.testing.kubernetes.ControlPlane;
 import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -49,7 +50,11 @@ class KustomizeManifestsIT {
               "NetworkPolicy/" + APP + "-spark",
               "ConfigMap/" + APP + "-spark-conf",
               "Deployment/" + APP + "-spark-master",
-              "Service/" + APP + "-spark-master");
+              "Service/" + APP + "-spark-master",
+              "Deployment/" + APP + "-autoscaler",
+              "Service/" + APP + "-autoscaler");
+      assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("Secret");
+      Manifests.assertAppReadsTheAuthSecret(objects, APP);
       Manifests.dryRun(client, namespace.name(), objects);
     }
   }
@@ -59,6 +64,23 @@ class KustomizeManifestsIT {
       KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
     List<HasMetadata> objects =
         Manifests.kustomize(client, plane.kubectl(), project, "dev", namespace.name());
+    // What the README says to do before the first apply: the cluster's RPC secret.
+    String secret = APP + "-spark-auth";
+    int created =
+        GeneratedProject.run(
+            project,
+            project.resolve("create-secret.log"),
+            Map.of(
+                "KUBECTL", plane.kubectl().toString(),
+                "KUBECONFIG", plane.kubeconfig().toString(),
+                "NS", namespace.name()),
+            GeneratedProject.Duration.GENERATE,
+            "bash",
+            "-c",
+            "\"$KUBECTL\" -n \"$NS\" create secret generic "
+                + secret
+                + " --from-literal=secret=$(openssl rand -hex 32)");
+    assertThat(created).as(GeneratedProject.read(project.resolve("create-secret.log"))).isZero();
 
     Manifests.apply(client, namespace.name(), objects);
 
@@ -73,6 +95,8 @@ class KustomizeManifestsIT {
             .get();
     assertThat(autoscaler.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(APP + "-autoscaler");
+    assertThat(client.secrets().inNamespace(namespace.name()).withName(secret).get().getData())
+        .containsKey("secret");
     RoleBinding binding =
         client
             .rbac()
@@ -83,6 +107,23 @@ class KustomizeManifestsIT {
     assertThat(binding.getSubjects())
         .singleElement()
         .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(namespace.name()));
+  }
+
+  /** Prod's spec says 2 to 8 workers; the autoscaler's bounds (its environment) say the same. */
+  @Test
+  void prodsAutoscalerBoundsAreItsSpecs(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
+    List<HasMetadata> objects =
+        Manifests.kustomize(client, plane.kubectl(), project, "prod", namespace.name());
+
+    String spec =
+        objects.stream()
+            .filter(o -> o.getMetadata().getName().equals(APP + "-spec"))
+            .map(o -> ((ConfigMap) o).getData().get("appspark.yaml"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(spec).contains("min: 2", "max: 8");
+    assertThat(Manifests.autoscalerBounds(objects, APP)).containsExactly("2", "8");
   }
 
   /** deploy/base/spark-cluster.yaml is what {@code appspark render} makes for the app's spec. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -125,6 +126,47 @@ final class Manifests {
       return 0;
     }
     return d.getStatus().getReadyReplicas();
+  }
+
+  /**
+   * The app's Deployment passes the cluster's RPC secret from the Secret {@code <app>-spark-auth}.
+   */
+  static void assertAppReadsTheAuthSecret(List<HasMetadata> objects, String app) {
+    Deployment deployment = deployment(objects, app);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("APPSPARK_AUTH_SECRET"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo(app + "-spark-auth");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("secret");
+            });
+  }
+
+  /** The autoscaler's environment: its minimum and maximum of workers. */
+  static List<String> autoscalerBounds(List<HasMetadata> objects, String app) {
+    Map<String, String> env = new HashMap<>();
+    deployment(objects, app + "-autoscaler")
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return List.of(
+        String.valueOf(env.get("APPSPARK_AUTOSCALER_MIN_WORKERS")),
+        String.valueOf(env.get("APPSPARK_AUTOSCALER_MAX_WORKERS")));
+  }
+
+  static Deployment deployment(List<HasMetadata> objects, String name) {
+    return objects.stream()
+        .filter(o -> o instanceof Deployment && o.getMetadata().getName().equals(name))
+        .map(Deployment.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Deployment " + name));
   }
 
   /** The cluster spec the autoscaler reads. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.openshift.client.OpenShiftClient;
@@ -62,8 +64,83 @@ class OpenShiftTemplateIT {
             "Deployment/fraud-spark-master",
             "ConfigMap/fraud-spec",
             "RoleBinding/fraud-autoscaler",
-            "NetworkPolicy/fraud-spark");
+            "NetworkPolicy/fraud-spark",
+            "Service/fraud-autoscaler",
+            "Secret/fraud-spark-auth");
+    Manifests.assertAppReadsTheAuthSecret(objects, "fraud");
+    assertThat(Manifests.autoscalerBounds(objects, "fraud")).containsExactly("2", "6");
     Manifests.dryRun(client, namespace.name(), objects);
+  }
+
+  /** Each processing generates the cluster's RPC secret: 256 random bits, 64 hex digits. */
+  @Test
+  void processingGeneratesTheClustersSecret(KubernetesClient client, TestNamespace namespace) {
+    String first = authSecret(processed(client, namespace.name()));
+    String second = authSecret(processed(client, namespace.name()));
+
+    assertThat(first).matches("[a-f0-9]{64}");
+    assertThat(second).matches("[a-f0-9]{64}").isNotEqualTo(first);
+  }
+
+  static String authSecret(List<HasMetadata> objects) {
+    Secret secret =
+        objects.stream()
+            .filter(
+                o -> o instanceof Secret && o.getMetadata().getName().equals("fraud-spark-auth"))
+            .map(Secret.class::cast)
+            .findFirst()
+            .orElseThrow();
+    return secret.getStringData().get("secret");
+  }
+
+  /**
+   * The Template's cluster objects are what {@code appspark render} makes for the spec the Template
+   * holds: the launcher's model is their one source.
+   */
+  @Test
+  void theClusterObjectsAreWhatRenderMakes(KubernetesClient client, TestNamespace namespace)
+      throws IOException {
+    List<HasMetadata> objects = processed(client, namespace.name());
+    String spec =
+        objects.stream()
+            .filter(o -> o.getMetadata().getName().equals("fraud-spec"))
+            .map(o -> ((ConfigMap) o).getData().get("appspark.yaml"))
+            .findFirst()
+            .orElseThrow();
+    Path dir = Files.createDirectories(project.resolve("render-openshift"));
+    Files.writeString(dir.resolve("appspark.yaml"), spec);
+    Path shim = GeneratedProject.cliShim(project.getParent());
+    Path rendered = dir.resolve("rendered.yaml");
+    int exit =
+        GeneratedProject.run(
+            dir,
+            rendered,
+            Map.of("APPSPARK_STATE_DIR", dir.resolve("state").toString()),
+            GeneratedProject.Duration.GENERATE,
+            shim.toString(),
+            "render",
+            "-n",
+            namespace.name(),
+            "-f",
+            "appspark.yaml",
+            "--owner",
+            "deployment/fraud",
+            "--owner-uid",
+            "00000000-0000-0000-0000-000000000000",
+            "--owner-label",
+            "app=fraud");
+    assertThat(exit).as(GeneratedProject.read(rendered)).isZero();
+    List<HasMetadata> fromRender =
+        KustomizeManifestsIT.normalized(Manifests.load(client, Files.readString(rendered)));
+    List<HasMetadata> inTemplate =
+        objects.stream()
+            .filter(o -> !o.getMetadata().getName().equals("fraud"))
+            .filter(o -> !(o instanceof Secret))
+            .toList();
+    // The one label the Template adds to every object.
+    inTemplate.forEach(o -> o.getMetadata().getLabels().remove("template"));
+
+    assertThat(KustomizeManifestsIT.normalized(inTemplate)).isEqualTo(fromRender);
   }
 
   @Test
@@ -82,5 +159,13 @@ class OpenShiftTemplateIT {
             "vault.hashicorp.com/agent-inject-secret-api-token", "secret/data/team/fraud");
     assertThat(app.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example.com/team/fraud:1.2");
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(namespace.name())
+                .withName("fraud-spark-auth")
+                .get()
+                .getData())
+        .containsKey("secret");
   }
 }
