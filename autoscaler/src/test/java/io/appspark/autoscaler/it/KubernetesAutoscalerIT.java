@@ -11,6 +11,7 @@ import io.appspark.launcher.kubernetes.model.ClusterModel;
 import io.appspark.launcher.kubernetes.model.Labels;
 import io.appspark.launcher.spec.SpecOverrides;
 import io.appspark.launcher.spec.SpecReader;
+import io.appspark.testing.kubernetes.AppDeployments;
 import io.appspark.testing.kubernetes.ControlPlane;
 import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
@@ -18,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
@@ -183,7 +183,7 @@ class KubernetesAutoscalerIT {
 
   /** The app, and what the launcher applies before the autoscaler runs; no Spark workload yet. */
   private ClusterModel cluster(String name) {
-    Deployment app = appDeployment(name);
+    Deployment app = AppDeployments.ensure(client, ns, name);
     String specYaml = "name: " + name + "\nworkers: {min: 0, max: 4, initial: 0}\n";
     ClusterModel model =
         new ClusterModel(
@@ -373,38 +373,6 @@ class KubernetesAutoscalerIT {
 
   private static boolean isRbac(HasMetadata o) {
     return Set.of("ServiceAccount", "Role", "RoleBinding").contains(o.getKind());
-  }
-
-  /** The app that owns a cluster: a Deployment of one pod, as the app's own service would be. */
-  private Deployment appDeployment(String name) {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("example/app:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
   }
 
   private static int freePort() throws IOException {

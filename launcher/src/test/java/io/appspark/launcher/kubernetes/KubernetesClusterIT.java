@@ -11,6 +11,7 @@ import io.appspark.launcher.kubernetes.model.ClusterModel;
 import io.appspark.launcher.kubernetes.model.Labels;
 import io.appspark.launcher.spec.SpecOverrides;
 import io.appspark.launcher.spec.SpecReader;
+import io.appspark.testing.kubernetes.AppDeployments;
 import io.appspark.testing.kubernetes.ControlPlane;
 import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
@@ -18,7 +19,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -246,7 +246,7 @@ class KubernetesClusterIT {
   }
 
   private ClusterModel model(String name, String extraYaml) {
-    Deployment app = appDeployment(name);
+    Deployment app = AppDeployments.ensure(client, ns, name);
     AppOwner owner =
         new AppOwner(
             name, app.getMetadata().getUid(), app.getSpec().getSelector().getMatchLabels());
@@ -255,42 +255,6 @@ class KubernetesClusterIT {
         owner,
         ns,
         IMAGE);
-  }
-
-  /** The app that owns a cluster: a Deployment of one pod, as the app's own service would be. */
-  private Deployment appDeployment(String name) {
-    Deployment existing = client.apps().deployments().inNamespace(ns).withName(name).get();
-    if (existing != null) {
-      return existing;
-    }
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("example/app:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
   }
 
   private boolean masterStatusSettled(String cluster) {
