@@ -23,6 +23,8 @@ results=${APPSPARK_BENCH_RESULTS:-$root/benchmarks/spark-image/results.json}
 repetitions=${APPSPARK_BENCH_REPETITIONS:-5}
 helper=$here/master_json.py
 label=io.appspark.test=spark-image-$$
+# Container names carry the run, so a container left by a killed run never blocks this one.
+c=appspark-test-$$-
 
 [ "$(id -u)" -eq 0 ] || { echo "run-tests.sh: must run as root (podman, debootstrap)" >&2; exit 2; }
 
@@ -59,6 +61,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Containers of earlier runs that were killed before their cleanup ran: gone, if their run is.
+while read -r id run; do
+  pid=${run#spark-image-}
+  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then podman rm -f -t 0 "$id" >/dev/null 2>&1 || true; fi
+done < <(podman ps -a --filter label=io.appspark.test --format '{{.ID}} {{index .Labels "io.appspark.test"}}')
 
 passed=0
 failed=0
@@ -86,7 +93,7 @@ free_port() { # a port nothing listens on, outside the ephemeral range
 # run_container NAME UID ROLE [podman run options...]: a detached container of the image
 run_container() {
   local name=$1 uid=$2 role=$3; shift 3
-  podman run -d --name "$name" --label "$label" --user "$uid:0" --passwd=false --network host \
+  podman run -d --name "$c$name" --label "$label" --user "$uid:0" --passwd=false --network host \
     "$@" "$image" "$role" >/dev/null
 }
 wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds
@@ -100,12 +107,12 @@ json() { python3 "$helper" "$@"; }
 # Every process of the container runs as UID (podman top's host user column).
 only_uid() {
   local name=$1 uid=$2
-  podman top "$name" huser pid args | tee "$work/top.$name" | awk -v uid="$uid" '
+  podman top "$c$name" huser pid args | tee "$work/top.$name" | awk -v uid="$uid" '
     NR > 1 { n++; if ($1 != uid) { print "not " uid ": " $0; bad = 1 } }
     END { if (bad || n == 0) exit 1; print n " processes, all UID " uid }'
 }
 contains() { grep -qiE -- "$2" "$1" || { echo "no /$2/ in $1:"; tail -n 20 "$1"; return 1; }; }
-logs_of() { podman logs "$1" >"$work/$1.log" 2>&1; echo "$work/$1.log"; }
+logs_of() { podman logs "$c$1" >"$work/$1.log" 2>&1; echo "$work/$1.log"; }
 
 # --- shell scripts -----------------------------------------------------------------------------
 check "entrypoint and scripts are shellcheck-clean" \
@@ -178,7 +185,7 @@ driver() {
     --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file:$events" \
     --class io.appspark.examples.CustomerChurnDemo "$examples_jar" 4000
 }
-(while :; do podman top worker huser pid args >>"$work/top.during-job" 2>/dev/null || true; sleep 1; done) &
+(while :; do podman top "${c}worker" huser pid args >>"$work/top.during-job" 2>/dev/null || true; sleep 1; done) &
 sampler=$!
 job_start=$(date +%s)
 driver >"$work/job.out" 2>"$work/job.err" || true
@@ -238,7 +245,7 @@ autoscaler_serves() {
 }
 check "autoscaler role serves /healthz, and /readyz 503 without a cluster" wait_for 90 autoscaler_serves
 check "the autoscaler's heap follows its 512 MiB limit" contains "$(logs_of autoscaler)" "role=autoscaler memory-limit=512m heap=192m"
-podman rm -f -t 0 autoscaler >/dev/null
+podman rm -f -t 0 "${c}autoscaler" >/dev/null
 
 # Heap from the memory limit: 1536 MiB -> worker JVM 192m, executors offered (1536-192-256)*0.7.
 sized_port=$(free_port)
@@ -246,26 +253,26 @@ sized_ui=$(free_port)
 start_worker_container sized "$(random_uid)" "$sized_port" --memory 1536m -e SPARK_WORKER_WEBUI_PORT="$sized_ui"
 sized_by_limit() {
   json wait-worker "$master_web" "$sized_port" "$(date +%s.%N)" 120 >/dev/null || return 1
-  podman logs sized 2>&1 | grep "memory-limit=1536m heap=192m worker-memory=761m" || return 1
+  podman logs "${c}sized" 2>&1 | grep "memory-limit=1536m heap=192m worker-memory=761m" || return 1
   [ "$(json worker "$master_web" "$sized_port")" = "ALIVE 761 2" ]
 }
 check "a 1536 MiB worker container sizes heap 192m and offers 761 MB" sized_by_limit
 worker_metrics() { curl -sfL "http://127.0.0.1:$sized_ui/metrics/prometheus/" | grep "^metrics_worker_memFree_MB_Value"; }
 check "worker serves Prometheus metrics" worker_metrics
-podman rm -f -t 0 sized >/dev/null
+podman rm -f -t 0 "${c}sized" >/dev/null
 gone() { [ "$(json worker "$master_web" "$1" | cut -d' ' -f1)" != ALIVE ]; }
 wait_for 60 gone "$sized_port" || true
 
 # --- SIGTERM: the worker decommissions, drains its executor and leaves -----------------------
 alive_before=$(json alive "$master_web")
 stop_start=$(date +%s)
-podman stop -t 90 worker >/dev/null
+podman stop -t 90 "${c}worker" >/dev/null
 stop_seconds=$(($(date +%s) - stop_start))
 worker_log=$(logs_of worker)
 master_log=$(logs_of master)
 connect_log=$(logs_of connect)
-echo "worker stop: ${stop_seconds}s, exit code $(podman inspect -f '{{.State.ExitCode}}' worker)"
-exited_cleanly() { [ "$(podman inspect -f '{{.State.ExitCode}}' worker)" = 0 ] && [ "$stop_seconds" -lt 90 ]; }
+echo "worker stop: ${stop_seconds}s, exit code $(podman inspect -f '{{.State.ExitCode}}' "${c}worker")"
+exited_cleanly() { [ "$(podman inspect -f '{{.State.ExitCode}}' "${c}worker")" = 0 ] && [ "$stop_seconds" -lt 90 ]; }
 check "stopped worker exits 0 after draining, before the stop timeout" exited_cleanly
 check "worker log shows SIGPWR decommission" contains "$worker_log" "Decommission worker"
 check "worker log shows it drained" contains "$worker_log" "worker drained"
@@ -278,7 +285,7 @@ left_alive_list() {
   [ "${state%% *}" != ALIVE ] && [ "$alive" -eq $((alive_before - 1)) ]
 }
 check "worker left the master's alive list" left_alive_list
-podman rm -f -t 0 connect history >/dev/null
+podman rm -f -t 0 "${c}connect" "${c}history" >/dev/null
 
 # --- start to registered: container against the same worker on the host ---------------------
 host_worker() { # host_worker PORT: the image's entrypoint, from the build context, as a host process
@@ -297,7 +304,7 @@ for rep in $(seq "$repetitions"); do
   start=$(date +%s.%N)
   start_worker_container "bench-$rep" "$(random_uid)" "$port"
   container_times+=("$(json wait-worker "$master_web" "$port" "$start" 120)")
-  podman rm -f -t 0 "bench-$rep" >/dev/null
+  podman rm -f -t 0 "${c}bench-$rep" >/dev/null
   port=$(free_port)
   start=$(date +%s.%N)
   host_worker "$port"
