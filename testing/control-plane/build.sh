@@ -20,13 +20,13 @@ KWOK_VERSION=v0.8.0    # sigs.k8s.io/kwok
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WRAPPER=$HERE/kube-wrapper
-CACHE=${APPSPARK_CACHE:-$HOME/.cache/appspark}
+# shellcheck source=testing/go-build-env.sh
+source "$HERE/../go-build-env.sh"
 KUBE_DIR=$CACHE/kubernetes-$KUBE_VERSION
 ETCD_DIR=$CACHE/etcd-$ETCD_VERSION
 KWOK_DIR=$CACHE/kwok-$KWOK_VERSION
 STAGING_VERSION=v0.${KUBE_VERSION#v1.}
 KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-TIMES_LOG=$CACHE/build-times.log
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { printf 'build.sh: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -74,33 +74,12 @@ elif [[ $# -gt 0 ]]; then
 fi
 
 # ---- toolchain ------------------------------------------------------------
-command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.26 is needed)"
-GO_VERSION=$(go env GOVERSION) || die "'go env GOVERSION' failed"
-case $GO_VERSION in
-  go1.2[6-9]* | go1.[3-9]* | go[2-9]*) ;;
-  *) die "$GO_VERSION is too old: k8s.io/kubernetes@$KUBE_VERSION, etcd $ETCD_VERSION and kwok $KWOK_VERSION need Go >= 1.26" ;;
-esac
-
-mkdir -p "$CACHE" || die "cannot create $CACHE"
-# Everything Go writes lives under the cache, so a fresh machine works.
-export GOPATH=$CACHE/go
-export GOMODCACHE=$CACHE/go/pkg/mod
-export GOCACHE=$CACHE/go-build
-export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
-export GOFLAGS="-trimpath -buildvcs=false"
-unset GOBIN GOOS GOARCH GOEXPERIMENT
+go_env_under_cache 26 "k8s.io/kubernetes@$KUBE_VERSION, etcd $ETCD_VERSION and kwok $KWOK_VERSION"
 LDFLAGS_BASE="-s -w"
 
 # One build at a time per cache (a second run waits, then finds everything built).
 exec 9>"$CACHE/.build.lock"
 flock 9 || die "cannot lock $CACHE/.build.lock"
-
-now() { date +%s.%N; }
-record_time() { # name seconds
-  printf '%s %s %ss go=%s cores=%s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$GO_VERSION" "$(nproc)" >>"$TIMES_LOG"
-  log "built $1 in $2 s"
-}
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 
 # ---- Kubernetes -------------------------------------------------------------
 # Writes kube-wrapper/go.mod for $KUBE_VERSION: require k8s.io/kubernetes and

@@ -9,11 +9,13 @@
 set -euo pipefail
 
 VAULT_VERSION=v1.21.4   # github.com/hashicorp/vault
+VAULT_SDK_VERSION=v0.21.0   # the published sdk its go.mod requires (see "The sdk" below)
 
-CACHE=${APPSPARK_CACHE:-$HOME/.cache/appspark}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=testing/go-build-env.sh
+source "$HERE/../go-build-env.sh"
 VAULT_DIR=$CACHE/vault-$VAULT_VERSION
 BIN=$VAULT_DIR/bin/vault
-TIMES_LOG=$CACHE/build-times.log
 
 log() { printf 'vault/build.sh: %s\n' "$*" >&2; }
 die() { printf 'vault/build.sh: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -39,14 +41,7 @@ if is_built; then
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.25 is needed for vault $VAULT_VERSION)"
-mkdir -p "$CACHE" || die "cannot create $CACHE"
-export GOPATH=$CACHE/go
-export GOMODCACHE=$CACHE/go/pkg/mod
-export GOCACHE=$CACHE/go-build
-export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
-export GOFLAGS="-trimpath -buildvcs=false"
-unset GOBIN GOOS GOARCH GOEXPERIMENT
+go_env_under_cache 25 "vault $VAULT_VERSION"
 
 # One build at a time per Vault version (a second run waits, then finds it built).
 mkdir -p "$VAULT_DIR/bin"
@@ -81,13 +76,30 @@ if ! grep -q "github.com/hashicorp/vault $VAULT_VERSION" "$src/go.mod" 2>/dev/nu
   (cd "$src" && go mod tidy) || { rm -f "$src/go.mod"; die "go mod tidy for github.com/hashicorp/vault@$VAULT_VERSION failed"; }
 fi
 
+# The sdk: vault's go.mod requires github.com/hashicorp/vault/sdk $VAULT_SDK_VERSION but builds
+# against its own ./sdk, which the module zip leaves out, and at $VAULT_VERSION the two differ in
+# two declarations vault uses. The build takes a copy of the published sdk, under the cache, with
+# those declared as vault's tree has them (patch-sdk.py says which and checks each).
+sdk=$VAULT_DIR/sdk-$VAULT_SDK_VERSION
+if [[ ! -f $sdk/.patched ]]; then
+  log "preparing the sdk $VAULT_SDK_VERSION for vault $VAULT_VERSION"
+  command -v python3 >/dev/null 2>&1 || die "python3 is needed to prepare the sdk"
+  sdk_json=$(go mod download -json "github.com/hashicorp/vault/sdk@$VAULT_SDK_VERSION") \
+    || die "cannot download github.com/hashicorp/vault/sdk@$VAULT_SDK_VERSION: $sdk_json"
+  sdk_dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$sdk_json")
+  [[ -d $sdk_dir ]] || die "no directory for github.com/hashicorp/vault/sdk@$VAULT_SDK_VERSION in: $sdk_json"
+  rm -rf "$sdk.tmp" && cp -r "$sdk_dir" "$sdk.tmp" && chmod -R u+w "$sdk.tmp"
+  python3 "$HERE/patch-sdk.py" "$sdk.tmp" || die "the sdk $VAULT_SDK_VERSION could not be prepared"
+  touch "$sdk.tmp/.patched"
+  rm -rf "$sdk" && mv "$sdk.tmp" "$sdk"
+fi
+(cd "$src" && go mod edit -replace "github.com/hashicorp/vault/sdk=$sdk") || die "cannot point $src/go.mod at $sdk"
+
 log "building vault $VAULT_VERSION (about 10 minutes on 2 cores, once)"
-t=$(date +%s)
+t=$(now)
 (cd "$src" && go build -ldflags "-s -w" -o "$VAULT_DIR/bin/.vault.tmp" github.com/hashicorp/vault) \
   || die "go build of github.com/hashicorp/vault@$VAULT_VERSION failed"
 mv -f "$VAULT_DIR/bin/.vault.tmp" "$BIN"
 is_built || die "$BIN does not report $VAULT_VERSION: $("$BIN" version 2>&1 | head -3)"
-secs=$(($(date +%s) - t))
-printf '%s %s %ss go=%s cores=%s\n' "$(date -u +%FT%TZ)" "vault-$VAULT_VERSION" "$secs" "$(go env GOVERSION)" "$(nproc)" >>"$TIMES_LOG"
-log "built vault $VAULT_VERSION in $secs s"
+record_time "vault-$VAULT_VERSION" "$(elapsed "$t")"
 echo "VAULT_BIN=$VAULT_DIR/bin"
