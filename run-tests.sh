@@ -30,6 +30,9 @@ run_suite() { # name, command...
 # The Kubernetes ITs run against a real control plane built from Go modules: idempotent and cached
 # under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, about a second afterwards).
 testing/control-plane/build.sh
+# The secret ITs run against a real HashiCorp Vault built from its Go module the same way
+# (about 10 CPU-minutes once, sharing the Go build cache with the control plane).
+testing/vault/build.sh
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh

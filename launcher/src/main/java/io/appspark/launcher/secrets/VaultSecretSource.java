@@ -201,7 +201,9 @@ public final class VaultSecretSource implements SecretSource {
       return vault(null).auth().loginByAppRole(a.mount(), a.roleId(), a.secretId());
     }
     VaultLogin.Kubernetes k = (VaultLogin.Kubernetes) login;
-    return vault(null).auth().loginByKubernetes(k.role(), jwt(reference, k), k.mount());
+    // This overload of the driver takes the mount's whole path under /v1 ("auth/<mount>"), unlike
+    // loginByAppRole, which adds "auth/" itself.
+    return vault(null).auth().loginByKubernetes(k.role(), jwt(reference, k), "auth/" + k.mount());
   }
 
   /** A given token: asks Vault what it is, so a dead one is reported as such at once. */

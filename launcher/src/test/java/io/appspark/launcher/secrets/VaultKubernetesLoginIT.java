@@ -2,6 +2,7 @@ package io.appspark.launcher.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.appspark.launcher.secrets.SecretException.Reason;
 import io.appspark.testing.kubernetes.ControlPlane;
@@ -11,16 +12,17 @@ import io.appspark.testing.vault.EnableVault;
 import io.appspark.testing.vault.VaultServer;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (TokenRequest); Vault's kubernetes auth method checks it with a TokenReview against that same
  * apiserver and hands out a token whose policy reads the app's secret.
  */
-@EnabledIfSystemProperty(named = "appspark.vault.it", matches = "true")
 @EnableControlPlane
 @EnableVault
 class VaultKubernetesLoginIT {
@@ -61,6 +62,7 @@ class VaultKubernetesLoginIT {
                 .endSubject()
                 .build())
         .serverSideApply();
+    awaitReviewerMayReviewTokens();
     vault.enableAuth("kubernetes", "kubernetes");
     vault.write(
         "auth/kubernetes/config",
@@ -121,6 +123,35 @@ class VaultKubernetesLoginIT {
             vault.address(),
             new VaultLogin.Kubernetes("kubernetes", app, tokenFile),
             Optional.of(vault.caCertificate())));
+  }
+
+  /**
+   * The apiserver's RBAC authorizer learns of a new binding from its informers, a moment after the
+   * write; Vault's first TokenReview must not come before that.
+   */
+  private void awaitReviewerMayReviewTokens() {
+    await("the apiserver to let vault-reviewer create TokenReviews")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client
+                    .authorization()
+                    .v1()
+                    .subjectAccessReview()
+                    .create(
+                        new SubjectAccessReviewBuilder()
+                            .withNewSpec()
+                            .withUser("system:serviceaccount:" + namespace + ":vault-reviewer")
+                            .withGroups("system:serviceaccounts")
+                            .withNewResourceAttributes()
+                            .withGroup("authentication.k8s.io")
+                            .withResource("tokenreviews")
+                            .withVerb("create")
+                            .endResourceAttributes()
+                            .endSpec()
+                            .build())
+                    .getStatus()
+                    .getAllowed());
   }
 
   /** A fresh token for a service account of the test namespace, through TokenRequest. */

@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** Reads and logins against a real Vault server over TLS with its own CA. */
-@EnabledIfSystemProperty(named = "appspark.vault.it", matches = "true")
 @EnableVault
 class VaultSecretSourceIT {
   private final VaultServer vault;

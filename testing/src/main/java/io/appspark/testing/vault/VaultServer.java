@@ -49,6 +49,8 @@ public final class VaultServer implements AutoCloseable {
     try {
       Path binary = binary(buildScript);
       Path dir = Files.createTempDirectory("appspark-vault-");
+      Path tls =
+          Files.createDirectory(dir.resolve("tls")); // Vault writes its CA there, not creates it
       int port = freePort();
       String rootToken = "root-" + UUID.randomUUID();
       Process process =
@@ -58,10 +60,11 @@ public final class VaultServer implements AutoCloseable {
                       "server",
                       "-dev",
                       "-dev-tls",
-                      "-dev-tls-cert-dir=" + dir.resolve("tls"),
+                      "-dev-tls-cert-dir=" + tls,
                       "-dev-listen-address=127.0.0.1:" + port,
                       "-dev-root-token-id=" + rootToken,
-                      "-dev-no-store-token"))
+                      "-dev-no-store-token",
+                      "-log-level=debug"))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("vault.log").toFile())
               .start();
@@ -249,6 +252,21 @@ public final class VaultServer implements AutoCloseable {
     stop();
   }
 
+  /** Vault's own log, kept in the module's target directory for a look after a failed run. */
+  private void keepLog() {
+    Path target = Path.of("target");
+    if (Files.isDirectory(target)) {
+      try {
+        Files.copy(
+            dir.resolve("vault.log"),
+            target.resolve("vault-" + address.substring(address.lastIndexOf(':') + 1) + ".log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        // the log is a convenience; the test's outcome does not depend on it
+      }
+    }
+  }
+
   private synchronized void stop() {
     if (process.isAlive()) {
       process.destroy();
@@ -260,6 +278,7 @@ public final class VaultServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    keepLog();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
