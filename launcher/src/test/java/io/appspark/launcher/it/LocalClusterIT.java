@@ -69,6 +69,29 @@ class LocalClusterIT {
   }
 
   @Test
+  void theDemoRunsItsJobOnAFreshClusterAndTearsItDown() {
+    clusters.add("demo-it");
+    Cli.Result demo =
+        cli.run(
+            java.time.Duration.ofMinutes(10),
+            "demo",
+            "--name",
+            "demo-it",
+            "--workers",
+            "1",
+            "--customers",
+            "20000");
+
+    assertThat(demo.exitCode()).as(Cli.text(demo)).isZero();
+    assertThat(demo.out())
+        .as(Cli.text(demo))
+        .containsPattern("RESULT customers=20000 regions=5 auc=0\\.[5-9]")
+        .contains("Revenue and churn by region");
+    assertThat(demo.err()).contains("cluster 'demo-it' stopped");
+    assertThat(cli.processesOf("demo-it")).as("processes of the demo's cluster").isEmpty();
+  }
+
+  @Test
   void scalingOneToThreeToOneShowsInTheMastersAliveWorkers() {
     MasterClient master = new MasterClient(up("elastic", "--workers", "1").masterWebUrl());
     assertThat(aliveWorkers(master)).isEqualTo(1);

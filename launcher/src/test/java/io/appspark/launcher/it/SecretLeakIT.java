@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * executors must nevertheless have them (compared by hash).
  */
 @EnableVault
-@EnabledIfSystemProperty(named = "appspark.secrets.it", matches = "true")
 class SecretLeakIT {
   private static final String CLUSTER = "leaks";
   private static final String S3_KEY = "spark.hadoop.fs.s3a.secret.key";
@@ -50,7 +48,6 @@ class SecretLeakIT {
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "appspark.vault.it", matches = "true")
   void valuesFromVaultAndTheEnvironmentReachSparkButNoFileRenderOutputOrEnvironmentPage(
       VaultServer vault) throws IOException {
     String app = "leak-" + UUID.randomUUID();
@@ -132,7 +129,16 @@ class SecretLeakIT {
     submit.addAll(references.keySet());
     Cli.Result job = cli.run(java.time.Duration.ofMinutes(10), submit.toArray(String[]::new));
     Cli.Result render =
-        cli.run("render", "-n", "shop", "--owner", "deployment/shop", "-f", spec.toString());
+        cli.run(
+            "render",
+            "-n",
+            "shop",
+            "--owner",
+            "deployment/shop",
+            "--owner-uid",
+            "8d3f2c1e-0000-4000-8000-000000000001",
+            "-f",
+            spec.toString());
 
     assertThat(job.exitCode()).as(Cli.text(job)).isZero();
     String environment =
