@@ -7,6 +7,9 @@
 #   - master and worker containers under random UIDs (group 0, --network host, free ports); a
 #     Spark job submitted from the host returns the right answer; no process in any container
 #     runs as root; Prometheus metrics; Spark Connect and history server roles;
+#   - an app generated from the archetype: its image, built as its README says, runs under an
+#     arbitrary UID as a driver of the master container, answers /health, and takes its API token
+#     through a secret reference;
 #   - a worker given SIGTERM decommissions, drains its executor and leaves the master's alive
 #     list;
 #   - time from start to worker registered, container against the same worker on the host
@@ -58,6 +61,7 @@ cleanup() {
   mapfile -t ids < <(podman ps -aq --filter "label=$label")
   [ "${#ids[@]}" -eq 0 ] || podman rm -f -t 0 "${ids[@]}" >/dev/null 2>&1 || true
   for pid in "${host_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  [ -z "${app_image:-}" ] || podman rmi -f "$app_image" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -246,6 +250,53 @@ autoscaler_serves() {
 check "autoscaler role serves /healthz, and /readyz 503 without a cluster" wait_for 90 autoscaler_serves
 check "the autoscaler's heap follows its 512 MiB limit" contains "$(logs_of autoscaler)" "role=autoscaler memory-limit=512m heap=192m"
 podman rm -f -t 0 "${c}autoscaler" >/dev/null
+
+# --- an app generated from the archetype: its image, built as its README says, serves -------
+# The archetype and the appspark artifacts it needs are in the Maven repository (the maven suite
+# installs them). The README's "Build the image" commands run as written, Maven offline and
+# without the project's tests (the maven suite runs them); the image's FROM is this Spark image.
+app_name=image-check-$$
+app_dir=$work/$app_name
+app_image=localhost/$app_name:latest
+mvn() { "$root/mvnw" -B -ntp -o -q "$@" -DskipTests; }
+readme_builds_app_image() {
+  local commands line
+  (cd "$work" && mvn "org.apache.maven.plugins:maven-archetype-plugin:$(pom_value archetype.version):generate" \
+    -DarchetypeGroupId=io.appspark -DarchetypeArtifactId=appspark-app-archetype \
+    -DarchetypeVersion="$(pom_value version)" -DgroupId=com.example -DartifactId="$app_name" \
+    -Dpackage=com.example.check -DinteractiveMode=false) || return 1
+  commands=$(awk '/^Build the image/ { section = 1 }
+    section && /^```/ { if (block) exit; block = 1; next } block' "$app_dir/README.md")
+  [ -n "$commands" ] || { echo "no commands under 'Build the image' in the README"; return 1; }
+  while read -r line; do
+    echo "+ $line"
+    (cd "$app_dir" && eval "$line") || return 1
+  done <<<"$commands"
+  podman image exists "$app_image"
+}
+check "a generated app's image builds as its README says" readme_builds_app_image
+app_uid=$(random_uid) app_port=$(free_port)
+printf 'token-%s' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$work/api-token"
+chmod 0644 "$work/api-token"
+podman run -d --name "${c}app" --label "$label" --user "$app_uid:0" --passwd=false --network host \
+  -e APPSPARK_MASTER_URL="$master_url" -e SPARK_DRIVER_HOST=127.0.0.1 -e HTTP_PORT="$app_port" \
+  -e API_TOKEN_REF=file:/run/secrets/app/api-token -v "$work/api-token:/run/secrets/app/api-token:ro,z" \
+  "$app_image" >/dev/null || echo "cannot start the app's container"
+app_serves() { curl -sf "http://127.0.0.1:$app_port/health" | grep -q '"up"'; }
+check "the app's container (UID $app_uid:0, driver on the master container) answers /health" wait_for 120 app_serves
+app_token_guards_posts() {
+  local event='{"features": [0.1, 0.2], "label": 0}' anonymous with_token
+  anonymous=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$app_port/events" -d "$event")
+  with_token=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/api-token")" \
+    "http://127.0.0.1:$app_port/events" -d "$event")
+  echo "POST /events without the token: $anonymous, with it: $with_token"
+  [ "$anonymous" = 401 ] && [ "$with_token" = 202 ] || return 1
+  ! grep -qF -- "$(cat "$work/api-token")" "$(logs_of app)" || { echo "the token is in the app's log"; return 1; }
+}
+check "its API token, a file: secret reference, guards POSTs and stays out of its log" app_token_guards_posts
+check "no app process runs as root (UID $app_uid)" only_uid app "$app_uid"
+podman rm -f -t 0 "${c}app" >/dev/null 2>&1 || true
+podman rmi -f "$app_image" >/dev/null 2>&1 || true
 
 # Heap from the memory limit: 1536 MiB -> worker JVM 192m, executors offered (1536-192-256)*0.7.
 sized_port=$(free_port)

@@ -3,7 +3,7 @@ package ${package};
 import ${package}.http.HttpApi;
 import ${package}.model.EventLog;
 import ${package}.model.Jobs;
-import ${package}.secrets.SecretSource;
+import ${package}.secrets.AppSecrets;
 import ${package}.spark.SparkSessions;
 import ${package}.spark.SparkTrainer;
 import io.vertx.core.Vertx;
@@ -24,7 +24,7 @@ public final class App {
   public static void main(String[] args) {
     AppConfig config;
     try {
-      config = AppConfig.from(System.getenv(), SecretSource.fromEnvironment(System.getenv()));
+      config = AppConfig.from(System.getenv(), AppSecrets.resolver(System.getenv()));
     } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.ERROR, "bad configuration: " + e.getMessage());
       System.exit(2);

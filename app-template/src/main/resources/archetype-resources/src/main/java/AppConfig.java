@@ -1,6 +1,8 @@
 package ${package};
 
-import ${package}.secrets.SecretSource;
+import io.appspark.launcher.secrets.SecretException;
+import io.appspark.launcher.secrets.SecretReference;
+import io.appspark.launcher.secrets.SecretResolver;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -13,8 +15,10 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The service's configuration, read once at startup from the environment (and secrets from the
- * {@link SecretSource}); a bad value fails the start, naming the variable.
+ * The service's configuration, read once at startup from the environment; a bad value fails the
+ * start, naming the variable. Secrets are given as references ({@code API_TOKEN_REF=vault:...})
+ * that appspark's {@link SecretResolver} reads, never as values: no manifest or shell history holds
+ * them, and no message or log shows them.
  *
  * @param driverConf Spark settings for this driver: the cluster's {@code driver-defaults.conf}
  *     (mounted on Kubernetes, see {@code APPSPARK_DRIVER_CONF}) and the pod's address
@@ -22,13 +26,14 @@ import java.util.TreeMap;
  */
 public record AppConfig(
     String appName, int httpPort, Map<String, String> driverConf, Optional<String> apiToken) {
-  public static final String API_TOKEN_SECRET = "api-token";
+  /** The variable holding the API token's secret reference. */
+  public static final String API_TOKEN_REF = "API_TOKEN_REF";
 
   public AppConfig {
     driverConf = Map.copyOf(driverConf);
   }
 
-  public static AppConfig from(Map<String, String> env, SecretSource secrets) {
+  public static AppConfig from(Map<String, String> env, SecretResolver secrets) {
     Map<String, String> driverConf = new TreeMap<>();
     String confFile = env.get("APPSPARK_DRIVER_CONF");
     if (confFile != null && !confFile.isBlank()) {
@@ -44,7 +49,43 @@ public record AppConfig(
         env.getOrDefault("APP_NAME", "${artifactId}"),
         port(env.getOrDefault("HTTP_PORT", "8080")),
         driverConf,
-        secrets.get(API_TOKEN_SECRET));
+        secret(env, API_TOKEN_REF, secrets));
+  }
+
+  /** The secret a variable refers to; the variable unset or blank means none. */
+  private static Optional<String> secret(
+      Map<String, String> env, String variable, SecretResolver secrets) {
+    String reference = env.getOrDefault(variable, "").strip();
+    if (reference.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!SecretReference.isReference(reference)) {
+      // Not quoted: it may be the secret itself, put there by mistake.
+      throw new IllegalArgumentException(
+          variable
+              + ": must be a secret reference (vault:PATH#KEY, k8s:SECRET#KEY, env:NAME or"
+              + " file:/PATH), not a value");
+    }
+    try {
+      return Optional.of(secrets.resolve(reference));
+    } catch (SecretException | IllegalArgumentException e) {
+      // The launcher's messages name the reference and the reason, never a value.
+      throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Says whether there is an API token, never what it is. */
+  @Override
+  public String toString() {
+    return "AppConfig[appName="
+        + appName
+        + ", httpPort="
+        + httpPort
+        + ", driverConf keys="
+        + driverConf.keySet()
+        + ", apiToken="
+        + apiToken.map(t -> "(redacted)").orElse("(none)")
+        + "]";
   }
 
   private static int port(String given) {

@@ -3,11 +3,11 @@ package ${package};
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ${package}.secrets.AppSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +17,9 @@ class AppConfigTest {
     Path conf = dir.resolve("driver-defaults.conf");
     Files.writeString(conf, "spark.executor.cores=1\nspark.dynamicAllocation.enabled=true\n");
 
-    AppConfig config =
-        AppConfig.from(
-            Map.of("APPSPARK_DRIVER_CONF", conf.toString(), "SPARK_DRIVER_HOST", "10.0.0.7"),
-            name -> Optional.empty());
+    Map<String, String> env =
+        Map.of("APPSPARK_DRIVER_CONF", conf.toString(), "SPARK_DRIVER_HOST", "10.0.0.7");
+    AppConfig config = AppConfig.from(env, AppSecrets.resolver(env));
 
     assertThat(config.driverConf())
         .containsEntry("spark.executor.cores", "1")
@@ -30,7 +29,8 @@ class AppConfigTest {
 
   @Test
   void aBadPortNamesTheVariable() {
-    assertThatThrownBy(() -> AppConfig.from(Map.of("HTTP_PORT", "80a"), name -> Optional.empty()))
+    Map<String, String> env = Map.of("HTTP_PORT", "80a");
+    assertThatThrownBy(() -> AppConfig.from(env, AppSecrets.resolver(env)))
         .hasMessageStartingWith("HTTP_PORT:");
   }
 }

@@ -32,7 +32,8 @@ class PredictionServiceIT {
   static final Duration TRAINING = Duration.ofMinutes(10);
 
   static final String CLUSTER = "it-" + ProcessHandle.current().pid();
-  static final String TOKEN = "it-token";
+  /** Read by the service through a {@code file:} reference, as from a mounted Secret. */
+  static final String TOKEN = "it-token-" + Long.toHexString(System.nanoTime());
 
   static Path stateDir;
   static AppsparkCli cli;
@@ -66,7 +67,11 @@ class PredictionServiceIT {
     service =
         cli.start(
             serviceLog,
-            Map.of("HTTP_PORT", String.valueOf(port), "APP_SECRETS_DIR", secrets.toString()),
+            Map.of(
+                "HTTP_PORT",
+                String.valueOf(port),
+                "API_TOKEN_REF",
+                "file:" + secrets.resolve("api-token")),
             "submit",
             "--name",
             CLUSTER,
@@ -114,6 +119,19 @@ class PredictionServiceIT {
     assertThat(far.getInteger("label")).isEqualTo(1);
     assertThat(near.getInteger("label")).isEqualTo(0);
     assertThat(far.getDouble("probability")).isGreaterThan(0.5);
+  }
+
+  @Test
+  void theApiTokenFromTheSecretReferenceGuardsPostsAndStaysOutOfTheLog() throws Exception {
+    HttpResponse<String> anonymous =
+        HTTP.send(
+            request("/events")
+                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.features(1.0, 1.0).encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(AppsparkCli.read(serviceLog)).doesNotContain(TOKEN);
   }
 
   static boolean healthy() {

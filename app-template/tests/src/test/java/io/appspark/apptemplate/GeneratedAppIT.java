@@ -79,7 +79,7 @@ class GeneratedAppIT {
     assertThat(blocks.get(0)).contains("mvn verify");
     assertThat(report(project, "failsafe-reports", "PredictionServiceIT"))
         .as("the generated project's IT against a real local cluster ran and passed")
-        .contains("tests=\"1\"")
+        .contains("tests=\"2\"")
         .contains("failures=\"0\"")
         .contains("errors=\"0\"")
         .contains("skipped=\"0\"");

@@ -109,6 +109,38 @@ class KustomizeManifestsIT {
         .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(namespace.name()));
   }
 
+  /**
+   * dev reads the API token from the Secret {@code <app>-secrets} mounted as files; prod from
+   * Vault, with no such Secret mounted.
+   */
+  @Test
+  void theAppsTokenIsAReferenceToAMountedSecretInDevAndToVaultInProd(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
+    Deployment dev =
+        Manifests.deployment(
+            Manifests.kustomize(client, plane.kubectl(), project, "dev", namespace.name()), APP);
+    assertThat(Manifests.appEnv(dev))
+        .containsEntry("API_TOKEN_REF", "file:/etc/app/secrets/api-token")
+        .doesNotContainKey("VAULT_ADDR");
+    assertThat(dev.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly(APP + "-secrets");
+    assertThat(dev.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/app/secrets"));
+
+    Deployment prod =
+        Manifests.deployment(
+            Manifests.kustomize(client, plane.kubectl(), project, "prod", namespace.name()), APP);
+    assertThat(Manifests.appEnv(prod))
+        .containsEntry("API_TOKEN_REF", "vault:secret/data/" + APP + "#api-token");
+    Manifests.assertAppLogsInToVault(prod, APP, "https://vault.vault.svc:8200");
+    assertThat(prod.getSpec().getTemplate().getSpec().getVolumes())
+        .noneSatisfy(v -> assertThat(v.getSecret()).isNotNull());
+    assertThat(prod.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/app/secrets"));
+  }
+
   /** Prod's spec says 2 to 8 workers; the autoscaler's bounds (its environment) say the same. */
   @Test
   void prodsAutoscalerBoundsAreItsSpecs(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
@@ -143,6 +144,49 @@ final class Manifests {
                   .isEqualTo(app + "-spark-auth");
               assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("secret");
             });
+  }
+
+  /** The app container's plain environment values, by name. */
+  static Map<String, String> appEnv(Deployment app) {
+    Map<String, String> env = new HashMap<>();
+    app.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  /**
+   * The app logs in to Vault with its Kubernetes auth: a service-account token projected at the
+   * file the secret source reads, the role and Vault's address in the variables it reads.
+   */
+  static void assertAppLogsInToVault(Deployment app, String role, String address) {
+    assertThat(appEnv(app))
+        .containsEntry("VAULT_ADDR", address)
+        .containsEntry("APPSPARK_VAULT_K8S_ROLE", role)
+        .containsEntry("APPSPARK_VAULT_K8S_TOKEN_FILE", "/var/run/secrets/vault/token")
+        .doesNotContainKeys("VAULT_TOKEN", "VAULT_SECRET_ID");
+    PodSpec pod = app.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/vault");
+              assertThat(m.getName()).isEqualTo("vault-token");
+            });
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("vault-token"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getProjected().getSources())
+                    .singleElement()
+                    .satisfies(
+                        source ->
+                            assertThat(source.getServiceAccountToken().getPath())
+                                .isEqualTo("token")));
   }
 
   /** The autoscaler's environment: its minimum and maximum of workers. */

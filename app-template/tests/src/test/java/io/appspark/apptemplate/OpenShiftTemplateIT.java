@@ -153,10 +153,10 @@ class OpenShiftTemplateIT {
         .contains("name: fraud", "min: 2", "max: 6");
     Deployment app =
         client.apps().deployments().inNamespace(namespace.name()).withName("fraud").get();
-    assertThat(app.getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry("vault.hashicorp.com/role", "fraud-reader")
-        .containsEntry(
-            "vault.hashicorp.com/agent-inject-secret-api-token", "secret/data/team/fraud");
+    assertThat(Manifests.appEnv(app))
+        .containsEntry("API_TOKEN_REF", "vault:secret/data/team/fraud#api-token")
+        .containsEntry("APPSPARK_VAULT_K8S_MOUNT", "kubernetes");
+    Manifests.assertAppLogsInToVault(app, "fraud-reader", "https://vault.vault.svc:8200");
     assertThat(app.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example.com/team/fraud:1.2");
     assertThat(
