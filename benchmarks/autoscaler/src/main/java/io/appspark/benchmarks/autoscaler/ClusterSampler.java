@@ -53,6 +53,11 @@ final class ClusterSampler implements AutoCloseable {
     return List.copyOf(samples);
   }
 
+  /**
+   * Every worker seen. Its registration is the instant its own log says the master took it (to the
+   * millisecond); when the log does not say, the first sample that saw it alive (up to {@link
+   * #PERIOD_MILLIS} late).
+   */
   synchronized List<WorkerLife> workers() {
     List<WorkerLife> out = new ArrayList<>();
     startedByPort.forEach(
@@ -61,7 +66,9 @@ final class ClusterSampler implements AutoCloseable {
                 new WorkerLife(
                     idByPort.get(port),
                     started,
-                    registeredByPort.getOrDefault(port, -1L),
+                    WorkerLogs.registeredMillis(
+                            cluster.layout.logs().resolve(idByPort.get(port) + ".log"))
+                        .orElse(registeredByPort.getOrDefault(port, -1L)),
                     executorStartByPort.getOrDefault(port, -1L))));
     out.sort(java.util.Comparator.comparingLong(WorkerLife::processStartMillis));
     return out;

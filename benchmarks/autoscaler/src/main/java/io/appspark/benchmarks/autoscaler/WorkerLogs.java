@@ -1,0 +1,44 @@
+package io.appspark.benchmarks.autoscaler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+/** What a worker's own log says about when things happened to it. */
+final class WorkerLogs {
+  private static final String REGISTERED = "Successfully registered with master";
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+  private WorkerLogs() {}
+
+  /** The instant of the worker's first registration with the master, from its log line. */
+  static Optional<Long> registeredMillis(Path log) {
+    try {
+      return registeredMillis(Files.readAllLines(log), ZoneId.systemDefault());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<Long> registeredMillis(List<String> lines, ZoneId zone) {
+    return lines.stream()
+        .filter(l -> l.contains(REGISTERED) && l.length() > 23)
+        .findFirst()
+        .flatMap(l -> parse(l.substring(0, 23), zone));
+  }
+
+  private static Optional<Long> parse(String stamp, ZoneId zone) {
+    try {
+      return Optional.of(LocalDateTime.parse(stamp, STAMP).atZone(zone).toInstant().toEpochMilli());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
