@@ -146,7 +146,7 @@ final class Manifests {
             });
   }
 
-  /** The app container's plain environment values, by name. */
+  /** The plain environment values of a Deployment's (first) container, by name. */
   static Map<String, String> appEnv(Deployment app) {
     Map<String, String> env = new HashMap<>();
     app.getSpec()
@@ -191,15 +191,7 @@ final class Manifests {
 
   /** The autoscaler's environment: its minimum and maximum of workers. */
   static List<String> autoscalerBounds(List<HasMetadata> objects, String app) {
-    Map<String, String> env = new HashMap<>();
-    deployment(objects, app + "-autoscaler")
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getEnv()
-        .forEach(e -> env.put(e.getName(), e.getValue()));
+    Map<String, String> env = appEnv(deployment(objects, app + "-autoscaler"));
     return List.of(
         String.valueOf(env.get("APPSPARK_AUTOSCALER_MIN_WORKERS")),
         String.valueOf(env.get("APPSPARK_AUTOSCALER_MAX_WORKERS")));
