@@ -113,6 +113,9 @@ class StorageIT {
     List<String> objects = s3.objectKeys(BUCKET, "orders/");
     assertThat(objects).as("objects in the S3 server's store").contains("orders/_SUCCESS");
     assertThat(objects).anyMatch(k -> k.matches("orders/part-[^/]+\\.parquet"));
+    assertThat(s3.anonymousGetStatus(BUCKET, "orders/_SUCCESS"))
+        .as("the S3 server serves nobody without the keys")
+        .isEqualTo(403);
     assertNoSecretIn(job);
   }
 
