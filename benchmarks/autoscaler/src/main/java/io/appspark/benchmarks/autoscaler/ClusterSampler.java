@@ -38,10 +38,12 @@ final class ClusterSampler implements AutoCloseable {
   private final Map<Integer, Long> registeredByPort = new HashMap<>();
   private final Map<Integer, Long> executorStartByPort = new HashMap<>();
   private final Thread thread;
+  private final long skewMillis;
   private volatile boolean running = true;
   private String driverUi;
 
   ClusterSampler(LocalTestCluster cluster, Path progress) {
+    this.skewMillis = processClockSkewMillis();
     this.cluster = cluster;
     this.progress = progress;
     this.thread = new Thread(this::run, "bench-sampler");
@@ -61,15 +63,16 @@ final class ClusterSampler implements AutoCloseable {
   synchronized List<WorkerLife> workers() {
     List<WorkerLife> out = new ArrayList<>();
     startedByPort.forEach(
-        (port, started) ->
-            out.add(
-                new WorkerLife(
-                    idByPort.get(port),
-                    started,
-                    WorkerLogs.registeredMillis(
-                            cluster.layout.logs().resolve(idByPort.get(port) + ".log"))
-                        .orElse(registeredByPort.getOrDefault(port, -1L)),
-                    executorStartByPort.getOrDefault(port, -1L))));
+        (port, started) -> {
+          Path log = cluster.layout.logs().resolve(idByPort.get(port) + ".log");
+          out.add(
+              new WorkerLife(
+                  idByPort.get(port),
+                  started,
+                  WorkerLogs.registeredMillis(log).orElse(registeredByPort.getOrDefault(port, -1L)),
+                  WorkerLogs.executorLaunchedMillis(log)
+                      .orElse(executorStartByPort.getOrDefault(port, -1L))));
+        });
     out.sort(java.util.Comparator.comparingLong(WorkerLife::processStartMillis));
     return out;
   }
@@ -100,7 +103,7 @@ final class ClusterSampler implements AutoCloseable {
           long started =
               ProcessHandle.of(w.pid())
                   .flatMap(p -> p.info().startInstant())
-                  .map(Instant::toEpochMilli)
+                  .map(i -> i.toEpochMilli() - skewMillis)
                   .orElse(now);
           startedByPort.put(w.rpcPort(), started);
           idByPort.put(w.rpcPort(), w.id());
@@ -120,13 +123,31 @@ final class ClusterSampler implements AutoCloseable {
   }
 
   /** A worker's only child processes are its executors. */
-  private static Optional<Long> firstChildStart(long workerPid) {
+  private Optional<Long> firstChildStart(long workerPid) {
     return ProcessHandle.of(workerPid).stream()
         .flatMap(ProcessHandle::descendants)
         .map(p -> p.info().startInstant())
         .flatMap(Optional::stream)
-        .map(Instant::toEpochMilli)
+        .map(i -> i.toEpochMilli() - skewMillis)
         .min(Long::compare);
+  }
+
+  /**
+   * How far the kernel's process start times run from the wall clock. Linux counts them from boot
+   * on a clock that does not advance while a virtual machine is paused, so on this machine they
+   * were half a second early (and more after longer pauses): a process started now says when.
+   */
+  private static long processClockSkewMillis() {
+    long before = System.currentTimeMillis();
+    try {
+      Process probe = new ProcessBuilder("sleep", "5").start();
+      long after = System.currentTimeMillis();
+      long said = probe.toHandle().info().startInstant().map(Instant::toEpochMilli).orElse(before);
+      probe.destroy();
+      return said - (before + after) / 2;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   private Optional<AllocationGauges> demand() {

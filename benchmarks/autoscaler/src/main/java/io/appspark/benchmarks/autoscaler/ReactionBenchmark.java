@@ -125,8 +125,8 @@ final class ReactionBenchmark {
           workers.stream()
               .filter(
                   w ->
-                      w.processStartMillis() >= backlog
-                          && w.processStartMillis() < next
+                      w.processStartMillis() >= backlog - 300
+                          && w.processStartMillis() < next - 300
                           && w.registeredMillis() > 0)
               .findFirst();
       Optional<Long> executor =

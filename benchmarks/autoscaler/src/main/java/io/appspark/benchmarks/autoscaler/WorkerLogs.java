@@ -13,6 +13,7 @@ import java.util.Optional;
 /** What a worker's own log says about when things happened to it. */
 final class WorkerLogs {
   private static final String REGISTERED = "Successfully registered with master";
+  private static final String EXECUTOR_LAUNCHED = "ExecutorRunner: Launch command:";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
@@ -28,8 +29,28 @@ final class WorkerLogs {
   }
 
   static Optional<Long> registeredMillis(List<String> lines, ZoneId zone) {
+    return first(lines, REGISTERED, zone);
+  }
+
+  /**
+   * The instant the worker launched its first executor's process: the line it writes as it starts
+   * the process, right before it reports the executor RUNNING to the master.
+   */
+  static Optional<Long> executorLaunchedMillis(Path log) {
+    try {
+      return executorLaunchedMillis(Files.readAllLines(log), ZoneId.systemDefault());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<Long> executorLaunchedMillis(List<String> lines, ZoneId zone) {
+    return first(lines, EXECUTOR_LAUNCHED, zone);
+  }
+
+  private static Optional<Long> first(List<String> lines, String marker, ZoneId zone) {
     return lines.stream()
-        .filter(l -> l.contains(REGISTERED) && l.length() > 23)
+        .filter(l -> l.contains(marker) && l.length() > 23)
         .findFirst()
         .flatMap(l -> parse(l.substring(0, 23), zone));
   }
