@@ -15,7 +15,8 @@ import java.util.Map;
  * trace.json} and SVG plots of demand and workers over time.
  *
  * <p>Arguments: {@code reaction|trace|all}, {@code --out=DIR}, {@code --work=DIR}, {@code
- * --reps=N}, {@code --rounds=N}, {@code --tasks=N}, {@code --task-ms=N}, {@code --gap-ms=N}.
+ * --reps=N}, {@code --rounds=N}, {@code --tasks=N}, {@code --task-ms=N}, {@code --gap-ms=N}, {@code
+ * --autoscaler-min=N}.
  */
 public final class Main {
   private Main() {}
@@ -58,9 +59,10 @@ public final class Main {
       TraceBenchmark.Trace trace =
           new TraceBenchmark.Trace(
               Integer.parseInt(opts.getOrDefault("rounds", "3")),
-                  Integer.parseInt(opts.getOrDefault("tasks", "8")),
+              Integer.parseInt(opts.getOrDefault("tasks", "8")),
               Long.parseLong(opts.getOrDefault("task-ms", "20000")),
-                  Long.parseLong(opts.getOrDefault("gap-ms", "180000")));
+              Long.parseLong(opts.getOrDefault("gap-ms", "180000")),
+              Integer.parseInt(opts.getOrDefault("autoscaler-min", "0")));
       Map<String, List<ClusterSampler.Sample>> plot = new LinkedHashMap<>();
       List<Map<String, Object>> runs = new ArrayList<>();
       for (TraceBenchmark.Sizing sizing : TraceBenchmark.Sizing.values()) {

@@ -24,7 +24,12 @@ final class TraceBenchmark {
     CPU_RULE
   }
 
-  record Trace(int rounds, int tasks, long taskMillis, long gapMillis) {
+  /**
+   * @param autoscalerMin the autoscaler's workers.min: 0 lets an in-app cluster shrink to its
+   *     master between bursts; the CPU rule keeps 1, as a HorizontalPodAutoscaler's minReplicas
+   *     does
+   */
+  record Trace(int rounds, int tasks, long taskMillis, long gapMillis, int autoscalerMin) {
     List<String> args() {
       return List.of(
           "rounds=" + rounds,
@@ -41,7 +46,12 @@ final class TraceBenchmark {
   static Map<String, Object> run(
       Path work, Sizing sizing, Trace trace, Map<String, List<ClusterSampler.Sample>> plot)
       throws Exception {
-    int min = sizing == Sizing.STATIC_MAX ? MAX_WORKERS : 1;
+    int min =
+        switch (sizing) {
+          case STATIC_MAX -> MAX_WORKERS;
+          case AUTOSCALER -> trace.autoscalerMin();
+          case CPU_RULE -> 1;
+        };
     String name = "bench-" + sizing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     try (LocalTestCluster c = LocalTestCluster.start(work, name, min, MAX_WORKERS, min)) {
       CpuUtilisationRule rule = null;
