@@ -2,10 +2,10 @@
 # Runs the autoscaler benchmarks on real local clusters (Spark processes on this machine) and
 # writes their reports into results/: reaction.json, trace.json and SVG plots.
 #
-#   benchmarks/autoscaler/run.sh                 # both: reaction (10 rounds) and the bursty trace (3 x 8 tasks of 20 s, 2 min gaps)
+#   benchmarks/autoscaler/run.sh                 # both: reaction (10 rounds) and the bursty trace (3 x 8 tasks of 20 s, 3 min gaps)
 #   benchmarks/autoscaler/run.sh trace --autoscaler-min=1                  # the autoscaler keeps one worker between bursts
 #   benchmarks/autoscaler/run.sh reaction --reps=20
-#   benchmarks/autoscaler/run.sh trace --rounds=4 --tasks=8 --task-ms=3000 --gap-ms=30000   # trace-gap30s.json
+#   benchmarks/autoscaler/run.sh trace --gap-ms=120000                     # shorter gaps: less to save (results/trace-gap120s.json)
 #
 # Takes tens of minutes on a small machine. Asserts nothing: it measures and reports.
 set -euo pipefail

@@ -45,6 +45,19 @@ public final class Cli {
     return run(java.time.Duration.ofMinutes(5), args);
   }
 
+  /** {@code up -f spec --no-autoscaler --detach}: a cluster that outlives the command. */
+  public Result upDetached(Path spec) {
+    return run(
+        java.time.Duration.ofMinutes(11),
+        "up",
+        "-f",
+        spec.toString(),
+        "--no-autoscaler",
+        "--detach",
+        "--timeout",
+        "600");
+  }
+
   /** Runs a command to its end, at most {@code timeout}. */
   public Result run(java.time.Duration timeout, String... args) {
     try {

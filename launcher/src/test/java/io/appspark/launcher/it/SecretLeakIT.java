@@ -102,16 +102,7 @@ class SecretLeakIT {
     references.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
     Files.writeString(spec, yaml);
 
-    Cli.Result up =
-        cli.run(
-            java.time.Duration.ofMinutes(11),
-            "up",
-            "-f",
-            spec.toString(),
-            "--no-autoscaler",
-            "--detach",
-            "--timeout",
-            "600");
+    Cli.Result up = cli.upDetached(spec);
     assertThat(up.exitCode()).as(Cli.text(up)).isZero();
     List<String> submit =
         new ArrayList<>(

@@ -80,16 +80,7 @@ class StorageIT {
             ""));
     assertThat(Files.readString(spec)).doesNotContain(accessKey).doesNotContain(secretKey);
 
-    up =
-        cli.run(
-            Duration.ofMinutes(11),
-            "up",
-            "-f",
-            spec.toString(),
-            "--no-autoscaler",
-            "--detach",
-            "--timeout",
-            "600");
+    up = cli.upDetached(spec);
     assertThat(up.exitCode()).as(Cli.text(up)).isZero();
   }
 

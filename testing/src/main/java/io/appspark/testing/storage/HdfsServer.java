@@ -1,9 +1,6 @@
 package io.appspark.testing.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,7 +23,6 @@ public final class HdfsServer implements AutoCloseable {
   private final ServerProcess process;
   private final int rpcPort;
   private final int httpPort;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   private HdfsServer(ServerProcess process, int rpcPort, int httpPort) {
     this.process = process;
@@ -71,30 +67,19 @@ public final class HdfsServer implements AutoCloseable {
     URI uri =
         URI.create(
             "http://127.0.0.1:" + httpPort + "/webhdfs/v1" + path + "?op=LISTSTATUS&user.name=it");
-    try {
-      HttpResponse<String> response =
-          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(
-            "WebHDFS LISTSTATUS "
-                + path
-                + ": HTTP "
-                + response.statusCode()
-                + " "
-                + response.body());
-      }
-      Matcher m = SUFFIX.matcher(response.body());
-      Stream.Builder<String> names = Stream.builder();
-      while (m.find()) {
-        names.add(m.group(1));
-      }
-      return names.build().sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    HttpResponse<String> response =
+        ServerProcess.send(
+            HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "WebHDFS LISTSTATUS " + path + ": HTTP " + response.statusCode() + " " + response.body());
     }
+    Matcher m = SUFFIX.matcher(response.body());
+    Stream.Builder<String> names = Stream.builder();
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names.build().sorted().toList();
   }
 
   public Path log() {

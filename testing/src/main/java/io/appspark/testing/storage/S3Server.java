@@ -104,18 +104,10 @@ public final class S3Server implements AutoCloseable {
    * The HTTP status of an unsigned GET of an object: a server that checks signatures refuses it.
    */
   public int anonymousGetStatus(String bucket, String key) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create(endpoint + "/" + bucket + "/" + key)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return ServerProcess.send(
+            HttpRequest.newBuilder(URI.create(endpoint + "/" + bucket + "/" + key)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   public Path log() {

@@ -25,6 +25,7 @@ final class ServerProcess implements AutoCloseable {
   static final String SERVERS_PROPERTY = "appspark.testing.servers";
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
   private final Process process;
   private final Path dir;
@@ -35,6 +36,21 @@ final class ServerProcess implements AutoCloseable {
     this.dir = dir;
     this.shutdownHook = new Thread(this::stop, "storage-server-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * An HTTP request to a server, its failures unchecked: a test cannot go on without the answer.
+   */
+  static <T> java.net.http.HttpResponse<T> send(
+      java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> body) {
+    try {
+      return HTTP.send(request, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** A fresh directory for a server called {@code name}. */

@@ -61,7 +61,7 @@ public final class Main {
               Integer.parseInt(opts.getOrDefault("rounds", "3")),
               Integer.parseInt(opts.getOrDefault("tasks", "8")),
               Long.parseLong(opts.getOrDefault("task-ms", "20000")),
-              Long.parseLong(opts.getOrDefault("gap-ms", "120000")),
+              Long.parseLong(opts.getOrDefault("gap-ms", "180000")),
               Integer.parseInt(opts.getOrDefault("autoscaler-min", "0")));
       Map<String, List<ClusterSampler.Sample>> plot = new LinkedHashMap<>();
       List<Map<String, Object>> runs = new ArrayList<>();
