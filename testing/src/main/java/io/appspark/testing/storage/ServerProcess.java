@@ -1,5 +1,6 @@
 package io.appspark.testing.storage;
 
+import io.appspark.testing.ServerProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,11 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * A storage server run as its own JVM from the jars the testing module copied to {@code
@@ -144,22 +143,11 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private synchronized void stop() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException ignored) {
-      // already gone
+    ServerProcesses.stop(process);
+    try {
+      ServerProcesses.removeTree(dir);
+    } catch (UncheckedIOException ignored) {
+      // a leftover temporary directory does not fail a test
     }
   }
 

@@ -1,5 +1,6 @@
 package io.appspark.testing.vault;
 
+import io.appspark.testing.ServerProcesses;
 import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
@@ -14,12 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Vault dev server on a free loopback port with TLS (its own CA, written by Vault into a
@@ -268,23 +267,12 @@ public final class VaultServer implements AutoCloseable {
   }
 
   private synchronized void stop() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ServerProcesses.stop(process);
     keepLog();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.err.println("vault: cannot remove " + dir + ": " + e);
+    try {
+      ServerProcesses.removeTree(dir);
+    } catch (UncheckedIOException e) {
+      System.err.println("vault: " + e.getMessage() + ": " + e.getCause());
     }
   }
 
