@@ -106,6 +106,15 @@ class LocalClusterIT {
     assertThat(state("elastic").workers()).hasSize(1);
   }
 
+  /** The cluster's processes, without the supervisor and the driver (and the driver's children). */
+  private List<ProcessHandle> sparkProcesses(String name, ClusterState state, Process driver) {
+    List<Long> notCluster = new ArrayList<>(List.of(state.supervisorPid(), driver.pid()));
+    driver.descendants().map(ProcessHandle::pid).forEach(notCluster::add);
+    List<ProcessHandle> spark = new ArrayList<>(cli.processesOf(name));
+    spark.removeIf(p -> notCluster.contains(p.pid()));
+    return spark;
+  }
+
   @Test
   void sigkillOfTheLauncherLeavesNoSparkProcessBehind() throws Exception {
     ClusterState state = up("orphans", "--workers", "2");
@@ -135,15 +144,21 @@ class LocalClusterIT {
                               ProcessHandle.of(pid)
                                   .map(p -> p.children().findAny().isPresent())
                                   .orElse(false)));
-      List<Long> notCluster = new ArrayList<>(List.of(state.supervisorPid(), driver.pid()));
-      driver.descendants().map(ProcessHandle::pid).forEach(notCluster::add);
-      List<ProcessHandle> spark = new ArrayList<>(cli.processesOf("orphans"));
-      spark.removeIf(p -> notCluster.contains(p.pid()));
-      assertThat(spark)
-          .extracting(ProcessHandle::pid)
-          .contains(state.masterPid())
-          .containsAll(workerPids)
-          .hasSizeGreaterThanOrEqualTo(5);
+      // A worker's child is first a fork of the worker's JVM, and only names the cluster's
+      // directory once it has become the executor's java: wait for that, not just for the child.
+      List<ProcessHandle> spark = new ArrayList<>();
+      await("master, workers and an executor each, all naming the cluster's directory")
+          .atMost(ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                spark.clear();
+                spark.addAll(sparkProcesses("orphans", state, driver));
+                assertThat(spark)
+                    .extracting(ProcessHandle::pid)
+                    .contains(state.masterPid())
+                    .containsAll(workerPids)
+                    .hasSizeGreaterThanOrEqualTo(5);
+              });
 
       new ProcessBuilder("kill", "-KILL", Long.toString(state.supervisorPid())).start().waitFor();
 
