@@ -141,4 +141,34 @@ final class GeneratedProject {
     List<String> all = new ArrayList<>(text.lines().toList());
     return all.subList(Math.max(0, all.size() - lines), all.size());
   }
+
+  /**
+   * Runs {@code appspark render} of {@code dir/appspark.yaml} for Deployment {@code app} (a fixed
+   * uid, label {@code app=<app>}, no cluster asked) and returns the YAML it printed; fails the test
+   * if render fails.
+   */
+  static String render(Path dir, String namespace, String app) throws java.io.IOException {
+    Path shim = cliShim(dir.getParent());
+    Path rendered = dir.resolve("rendered.yaml");
+    int exit =
+        run(
+            dir,
+            rendered,
+            java.util.Map.of("APPSPARK_STATE_DIR", dir.resolve("state").toString()),
+            Duration.GENERATE,
+            shim.toString(),
+            "render",
+            "-n",
+            namespace,
+            "-f",
+            "appspark.yaml",
+            "--owner",
+            "deployment/" + app,
+            "--owner-uid",
+            "00000000-0000-0000-0000-000000000000",
+            "--owner-label",
+            "app=" + app);
+    org.assertj.core.api.Assertions.assertThat(exit).as(read(rendered)).isZero();
+    return java.nio.file.Files.readString(rendered);
+  }
 }

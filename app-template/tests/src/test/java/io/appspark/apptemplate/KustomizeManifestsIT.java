@@ -162,28 +162,8 @@ class KustomizeManifestsIT {
   @Test
   void theBasesClusterObjectsAreWhatRenderMakes(
       KubernetesClient client, TestNamespace namespace, ControlPlane plane) throws IOException {
-    Path shim = GeneratedProject.cliShim(project.getParent());
-    Path rendered = project.resolve("rendered.yaml");
-    int exit =
-        GeneratedProject.run(
-            project,
-            rendered,
-            Map.of("APPSPARK_STATE_DIR", project.resolve("state").toString()),
-            GeneratedProject.Duration.GENERATE,
-            shim.toString(),
-            "render",
-            "-n",
-            namespace.name(),
-            "-f",
-            "appspark.yaml",
-            "--owner",
-            "deployment/" + APP,
-            "--owner-uid",
-            "00000000-0000-0000-0000-000000000000",
-            "--owner-label",
-            "app=" + APP);
-    assertThat(exit).as(GeneratedProject.read(rendered)).isZero();
-    List<HasMetadata> fromRender = normalized(Manifests.load(client, Files.readString(rendered)));
+    String rendered = GeneratedProject.render(project, namespace.name(), APP);
+    List<HasMetadata> fromRender = normalized(Manifests.load(client, rendered));
     List<HasMetadata> inBase =
         normalized(
             Manifests.load(

@@ -109,29 +109,9 @@ class OpenShiftTemplateIT {
             .orElseThrow();
     Path dir = Files.createDirectories(project.resolve("render-openshift"));
     Files.writeString(dir.resolve("appspark.yaml"), spec);
-    Path shim = GeneratedProject.cliShim(project.getParent());
-    Path rendered = dir.resolve("rendered.yaml");
-    int exit =
-        GeneratedProject.run(
-            dir,
-            rendered,
-            Map.of("APPSPARK_STATE_DIR", dir.resolve("state").toString()),
-            GeneratedProject.Duration.GENERATE,
-            shim.toString(),
-            "render",
-            "-n",
-            namespace.name(),
-            "-f",
-            "appspark.yaml",
-            "--owner",
-            "deployment/fraud",
-            "--owner-uid",
-            "00000000-0000-0000-0000-000000000000",
-            "--owner-label",
-            "app=fraud");
-    assertThat(exit).as(GeneratedProject.read(rendered)).isZero();
+    String rendered = GeneratedProject.render(dir, namespace.name(), "fraud");
     List<HasMetadata> fromRender =
-        KustomizeManifestsIT.normalized(Manifests.load(client, Files.readString(rendered)));
+        KustomizeManifestsIT.normalized(Manifests.load(client, rendered));
     List<HasMetadata> inTemplate =
         objects.stream()
             .filter(o -> !o.getMetadata().getName().equals("fraud"))
