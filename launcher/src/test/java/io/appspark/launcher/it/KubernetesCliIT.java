@@ -2,10 +2,10 @@ package io.appspark.launcher.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appspark.testing.kubernetes.AppDeployments;
 import io.appspark.testing.kubernetes.ControlPlane;
 import io.appspark.testing.kubernetes.EnableControlPlane;
 import io.appspark.testing.kubernetes.TestNamespace;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,35 +33,7 @@ class KubernetesCliIT {
   @BeforeEach
   void app() {
     cli = new Cli(dir, Map.of("KUBECONFIG", plane.kubeconfig().toString()));
-    if (client.apps().deployments().inNamespace(ns).withName("web").get() == null) {
-      client
-          .apps()
-          .deployments()
-          .inNamespace(ns)
-          .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName("web")
-                  .endMetadata()
-                  .withNewSpec()
-                  .withNewSelector()
-                  .addToMatchLabels("app", "web")
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .addToLabels("app", "web")
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("web")
-                  .withImage("example/web:1")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
-          .create();
-    }
+    AppDeployments.ensure(client, ns, "web");
   }
 
   @Test

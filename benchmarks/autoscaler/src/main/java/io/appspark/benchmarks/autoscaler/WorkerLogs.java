@@ -21,10 +21,14 @@ final class WorkerLogs {
 
   /** The instant of the worker's first registration with the master, from its log line. */
   static Optional<Long> registeredMillis(Path log) {
+    return registeredMillis(lines(log), ZoneId.systemDefault());
+  }
+
+  private static List<String> lines(Path log) {
     try {
-      return registeredMillis(Files.readAllLines(log), ZoneId.systemDefault());
+      return Files.readAllLines(log);
     } catch (IOException e) {
-      return Optional.empty();
+      return List.of();
     }
   }
 
@@ -37,11 +41,7 @@ final class WorkerLogs {
    * the process, right before it reports the executor RUNNING to the master.
    */
   static Optional<Long> executorLaunchedMillis(Path log) {
-    try {
-      return executorLaunchedMillis(Files.readAllLines(log), ZoneId.systemDefault());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return executorLaunchedMillis(lines(log), ZoneId.systemDefault());
   }
 
   static Optional<Long> executorLaunchedMillis(List<String> lines, ZoneId zone) {
