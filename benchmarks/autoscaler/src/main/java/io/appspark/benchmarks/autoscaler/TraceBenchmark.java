@@ -55,8 +55,9 @@ final class TraceBenchmark {
     String name = "bench-" + sizing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     try (LocalTestCluster c = LocalTestCluster.start(work, name, min, MAX_WORKERS, min)) {
       CpuUtilisationRule rule = null;
+      io.appspark.autoscaler.Autoscaler autoscaler = null;
       if (sizing == Sizing.AUTOSCALER) {
-        c.startAutoscalerHere(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        autoscaler = c.startAutoscalerHere(Duration.ofSeconds(5), Duration.ofSeconds(10));
       } else if (sizing == Sizing.CPU_RULE) {
         rule = new CpuUtilisationRule(c, 1, MAX_WORKERS);
       }
@@ -78,13 +79,48 @@ final class TraceBenchmark {
                             && s.atMillis() <= job.json().path("endMillis").asLong())
                 .toList();
         plot.put(sizing.name().toLowerCase(java.util.Locale.ROOT), samples);
-        return summary(sizing, job, samples);
+        Map<String, Object> summary = summary(sizing, job, samples);
+        if (autoscaler != null) {
+          summary.put("decisions", decisions(autoscaler, job));
+        }
+        return summary;
       } finally {
         if (rule != null) {
           rule.close();
         }
       }
     }
+  }
+
+  /**
+   * The autoscaler's scale actions during the trace, oldest first, each with the seconds since the
+   * latest job start before it: how long after a burst began the autoscaler acted.
+   */
+  private static List<Map<String, Object>> decisions(
+      io.appspark.autoscaler.Autoscaler autoscaler, JobReport job) {
+    List<Long> starts = new java.util.ArrayList<>();
+    for (JsonNode j : job.json().path("jobs")) {
+      if ("start".equals(j.path("event").asText())) {
+        starts.add(j.path("atMillis").asLong());
+      }
+    }
+    List<io.appspark.autoscaler.loop.DecisionRecord> records =
+        new java.util.ArrayList<>(autoscaler.loop().status().decisions());
+    java.util.Collections.reverse(records);
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (io.appspark.autoscaler.loop.DecisionRecord d : records) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("atMillis", d.atMillis());
+      starts.stream()
+          .filter(s -> s <= d.atMillis())
+          .reduce((a, b) -> b)
+          .ifPresent(s -> m.put("secondsAfterJobStart", Stats.round((d.atMillis() - s) / 1000.0)));
+      m.put("action", d.action());
+      m.put("count", d.count());
+      m.put("reason", d.reason());
+      out.add(m);
+    }
+    return out;
   }
 
   private static Map<String, Object> summary(
