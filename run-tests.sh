@@ -24,19 +24,26 @@ run_suite() { # name, command...
   local name=$1; shift
   echo "=== $name" >&2
   suites=$((suites + 1))
-  if "$@"; then echo "=== $name: ok" >&2; else echo "=== $name: FAILED" >&2; failed+=("$name"); fi
+  local started=$SECONDS
+  if "$@"; then
+    echo "=== $name: ok ($((SECONDS - started)) s)" >&2
+  else
+    echo "=== $name: FAILED ($((SECONDS - started)) s)" >&2; failed+=("$name")
+  fi
 }
 
 # The Kubernetes ITs run against a real control plane built from Go modules: idempotent and cached
 # under ~/.cache/appspark (about 15 CPU-minutes on a fresh machine, about a second afterwards).
+started=$SECONDS
 testing/control-plane/build.sh
 # The secret ITs run against a real HashiCorp Vault built from its Go module the same way
 # (about 10 CPU-minutes once, sharing the Go build cache with the control plane).
 testing/vault/build.sh
+echo "=== Go-built servers ready ($((SECONDS - started)) s)" >&2
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh
 run_suite "notebooks: every notebook executed against a real cluster with Spark Connect" bash notebooks/test/run-tests.sh
 
-echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed"
+echo "suites: $((suites - ${#failed[@]})) passed, ${#failed[@]} failed in ${SECONDS} s"
 [ ${#failed[@]} -eq 0 ] || { echo "failed: ${failed[*]}" >&2; exit 1; }
