@@ -38,7 +38,9 @@ public final class Autoscaler implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DriverRegistry drivers = new DriverRegistry(config.driverLease(), clock);
     ScalingPolicy policy = new ScalingPolicy(config.policy());
-    DemandReader demand = new DemandReader(drivers, gauges, config.policy().coresPerWorker());
+    DemandReader demand =
+        new DemandReader(
+            drivers, gauges, config.policy().coresPerWorker(), clock, DemandReader.GAUGE_REFRESH);
     ScalingLoop loop =
         new ScalingLoop(
             backend, demand, policy, clock, new AutoscalerMetrics(registry), config.pollInterval());

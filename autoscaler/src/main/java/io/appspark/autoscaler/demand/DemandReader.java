@@ -4,6 +4,9 @@ import io.appspark.autoscaler.policy.AppDemand;
 import io.appspark.autoscaler.policy.AppDemand.Source;
 import io.appspark.autoscaler.policy.Demand;
 import io.appspark.launcher.spark.MasterState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,20 +29,41 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * A driver whose metrics do not answer this time keeps its last known demand until its lease ends.
+ * A driver's metrics are read at most once per {@code gaugeRefresh}: rendering them costs the
+ * driver CPU (its whole metrics registry as JSON), and a rise in demand does not wait for them,
+ * since the driver pushes it.
  */
 public final class DemandReader {
+  /** How often a driver's metrics are read at most, unless told otherwise. */
+  public static final Duration GAUGE_REFRESH = Duration.ofSeconds(1);
+
   private final DriverRegistry drivers;
   private final Function<String, Optional<AllocationGauges>> gauges;
   private final int coresPerWorker;
+  private final Clock clock;
+  private final Duration gaugeRefresh;
   private final Map<String, AllocationGauges> lastKnown = new HashMap<>();
+  private final Map<String, Instant> lastRead = new HashMap<>();
 
+  /** Reads every driver's metrics at every step. */
   public DemandReader(
       DriverRegistry drivers,
       Function<String, Optional<AllocationGauges>> gauges,
       int coresPerWorker) {
+    this(drivers, gauges, coresPerWorker, Clock.systemUTC(), Duration.ZERO);
+  }
+
+  public DemandReader(
+      DriverRegistry drivers,
+      Function<String, Optional<AllocationGauges>> gauges,
+      int coresPerWorker,
+      Clock clock,
+      Duration gaugeRefresh) {
     this.drivers = drivers;
     this.gauges = gauges;
     this.coresPerWorker = coresPerWorker;
+    this.clock = clock;
+    this.gaugeRefresh = gaugeRefresh;
   }
 
   public Demand read(List<MasterState.App> masterApps) {
@@ -54,6 +78,7 @@ public final class DemandReader {
     Set<String> announced =
         live.stream().map(DriverAnnouncement::appId).collect(Collectors.toSet());
     lastKnown.keySet().retainAll(announced);
+    lastRead.keySet().retainAll(announced);
     for (MasterState.App app : masterApps) {
       if (!announced.contains(app.id()) && "WAITING".equals(app.state())) {
         demand.add(new AppDemand(app.id(), Source.WAITING_APP, 1, 0, coresPerWorker));
@@ -73,8 +98,12 @@ public final class DemandReader {
       return Optional.of(
           new AppDemand(driver.appId(), Source.STATIC, Math.max(wanted, held), held, cores));
     }
-    Optional<AllocationGauges> seen = gauges.apply(driver.uiUrl());
-    seen.ifPresent(g -> lastKnown.put(driver.appId(), g));
+    Instant now = clock.instant();
+    Instant read = lastRead.get(driver.appId());
+    if (read == null || !now.isBefore(read.plus(gaugeRefresh))) {
+      lastRead.put(driver.appId(), now);
+      gauges.apply(driver.uiUrl()).ifPresent(g -> lastKnown.put(driver.appId(), g));
+    }
     AllocationGauges known = lastKnown.get(driver.appId());
     if (known == null && driver.neededExecutors() == 0) {
       return Optional.empty();

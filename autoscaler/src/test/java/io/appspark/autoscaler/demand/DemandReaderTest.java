@@ -97,6 +97,59 @@ class DemandReaderTest {
   }
 
   @Test
+  void aDriversMetricsAreReadAtMostOncePerRefreshAndAPushedRiseCountsInBetween() {
+    Instant[] now = {Instant.parse("2025-01-01T00:00:00Z")};
+    Clock moving =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    int[] reads = {0};
+    DemandReader throttled =
+        new DemandReader(
+            drivers,
+            url -> {
+              reads[0]++;
+              return Optional.ofNullable(gauges.get(url));
+            },
+            2,
+            moving,
+            Duration.ofSeconds(1));
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0, 0));
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(1, 1, 0, 0));
+    List<MasterState.App> apps = List.of(app("app-1", "RUNNING", 2));
+
+    throttled.read(apps);
+    gauges.put("http://127.0.0.1:4040", new AllocationGauges(2, 1, 0, 0));
+    now[0] = now[0].plusMillis(500);
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0, 6));
+    List<AppDemand> pushed = throttled.read(apps).apps();
+    now[0] = now[0].plusMillis(500);
+    drivers.announce(
+        new DriverAnnouncement("app-1", "etl", "http://127.0.0.1:4040", true, 2, 0, 0));
+    List<AppDemand> refreshed = throttled.read(apps).apps();
+
+    assertThat(reads[0]).isEqualTo(2);
+    assertThat(pushed).containsExactly(new AppDemand("app-1", Source.DYNAMIC_ALLOCATION, 6, 1, 2));
+    assertThat(refreshed)
+        .containsExactly(new AppDemand("app-1", Source.DYNAMIC_ALLOCATION, 2, 1, 2));
+  }
+
+  @Test
   void gaugesAreReadFromSparksJsonMetrics() throws Exception {
     String body =
         """

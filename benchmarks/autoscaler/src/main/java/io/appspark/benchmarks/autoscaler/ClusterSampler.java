@@ -16,12 +16,15 @@ import java.util.Optional;
 
 /**
  * Samples a cluster every {@link #PERIOD_MILLIS}: worker processes, registered workers, busy cores,
- * and the driver's demand (read from its metrics, its UI found in the job's progress file). Also
- * notes when each worker process started, when the master first listed it alive, and when the
- * worker's first executor process started (a child process of the worker).
+ * and the driver's demand (read from its metrics every {@link #DEMAND_EVERY} samples, its UI found
+ * in the job's progress file). Sampling is kept light: the master and the driver serve it from the
+ * same two cores the measured cluster runs on (at 100 ms, sampling took over a core). Also notes
+ * when each worker process started, when the master first listed it alive, and when the worker's
+ * first executor process started (a child process of the worker).
  */
 final class ClusterSampler implements AutoCloseable {
-  static final long PERIOD_MILLIS = 100;
+  static final long PERIOD_MILLIS = 500;
+  static final int DEMAND_EVERY = 2;
 
   record Sample(long atMillis, int processes, int registered, int busyCores, int wantedExecutors) {}
 
@@ -41,6 +44,8 @@ final class ClusterSampler implements AutoCloseable {
   private final long skewMillis;
   private volatile boolean running = true;
   private String driverUi;
+  private long sampled;
+  private int lastWanted;
 
   ClusterSampler(LocalTestCluster cluster, Path progress) {
     this.skewMillis = processClockSkewMillis();
@@ -96,7 +101,10 @@ final class ClusterSampler implements AutoCloseable {
   private void sample(long now) {
     ClusterState state = cluster.state();
     Optional<MasterState> master = cluster.master();
-    int wanted = demand().map(AllocationGauges::target).orElse(0);
+    if (sampled++ % DEMAND_EVERY == 0) {
+      lastWanted = demand().map(AllocationGauges::target).orElse(0);
+    }
+    int wanted = lastWanted;
     synchronized (this) {
       for (ClusterState.WorkerProcess w : state.workers()) {
         if (!startedByPort.containsKey(w.rpcPort())) {

@@ -117,14 +117,14 @@ public final class Main {
     return out;
   }
 
-  /** One sample in five: plots stay small. */
+  /** One sample in two (one a second): plots stay small. */
   private static Map<String, List<ClusterSampler.Sample>> thin(
       Map<String, List<ClusterSampler.Sample>> plot) {
     Map<String, List<ClusterSampler.Sample>> out = new LinkedHashMap<>();
     plot.forEach(
         (k, v) -> {
           List<ClusterSampler.Sample> kept = new ArrayList<>();
-          for (int i = 0; i < v.size(); i += 5) {
+          for (int i = 0; i < v.size(); i += 2) {
             kept.add(v.get(i));
           }
           out.put(k, kept);
