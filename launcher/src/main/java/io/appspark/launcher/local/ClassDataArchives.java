@@ -19,8 +19,14 @@ import java.util.stream.Stream;
  * both (see {@link Installation#classDataDirectory()}); a JVM that finds a mismatched archive
  * ignores it. Archives are recorded under a unique name and promoted once complete, so clusters
  * side by side never read a half-written one.
+ *
+ * <p>Each rebuild or upgrade of the Spark jars makes a new directory (about 100 MB), so a directory
+ * no cluster has used for {@link #UNUSED_FOR} is removed: using one marks it (its modification
+ * time), and {@link #promoteRecordings} clears out the stale ones beside it.
  */
 public final class ClassDataArchives {
+  static final java.time.Duration UNUSED_FOR = java.time.Duration.ofDays(14);
+
   private final Path directory;
 
   public ClassDataArchives(Path directory) {
@@ -39,6 +45,7 @@ public final class ClassDataArchives {
     }
     Path archive = archive(role);
     if (Files.isRegularFile(archive)) {
+      markUsed();
       return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
     }
     try {
@@ -51,11 +58,15 @@ public final class ClassDataArchives {
             + directory.resolve(role + "-" + UUID.randomUUID() + ".recording"));
   }
 
-  /** After daemons have exited: make a finished recording the archive of its role. */
+  /**
+   * After daemons have exited: make a finished recording the archive of its role, and remove the
+   * archive directories of other jar sets that no cluster has used for {@link #UNUSED_FOR}.
+   */
   public void promoteRecordings() {
     if (directory == null || !Files.isDirectory(directory)) {
       return;
     }
+    removeStaleSiblings(java.time.Instant.now().minus(UNUSED_FOR));
     try (Stream<Path> files = Files.list(directory)) {
       for (Path recording : files.filter(p -> p.toString().endsWith(".recording")).toList()) {
         String name = String.valueOf(recording.getFileName());
@@ -68,6 +79,43 @@ public final class ClassDataArchives {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot promote class-data archives in " + directory, e);
+    }
+  }
+
+  /** Removes sibling archive directories last used before {@code cutoff}; never this one. */
+  void removeStaleSiblings(java.time.Instant cutoff) {
+    Path parent = directory.getParent();
+    if (parent == null) {
+      return;
+    }
+    try (Stream<Path> siblings = Files.list(parent)) {
+      for (Path sibling : siblings.toList()) {
+        if (!sibling.equals(directory)
+            && String.valueOf(sibling.getFileName()).startsWith("spark-")
+            && Files.isDirectory(sibling)
+            && Files.getLastModifiedTime(sibling).toInstant().isBefore(cutoff)) {
+          deleteTree(sibling);
+        }
+      }
+    } catch (IOException e) {
+      // a cache clean-up is never worth failing a cluster's stop: the next stop tries again
+    }
+  }
+
+  private void markUsed() {
+    try {
+      Files.setLastModifiedTime(
+          directory, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException e) {
+      // read-only cache: the archive still serves, it only cannot be marked
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
