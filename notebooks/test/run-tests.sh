@@ -21,6 +21,7 @@ mismatched_version=4.1.3
 
 export APPSPARK_STATE_DIR
 APPSPARK_STATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/appspark-notebook-tests.XXXXXX")
+secrets=$(mktemp -d "${TMPDIR:-/tmp}/appspark-notebook-secrets.XXXXXX")
 export APPSPARK_CLUSTER=notebook-tests
 export APPSPARK_MISMATCHED_CLIENT=$notebooks/.mismatch-client/pyspark-client-$mismatched_version
 results=$APPSPARK_STATE_DIR/results.txt
@@ -36,7 +37,7 @@ stop_cluster() {
     mkdir -p "$root/notebooks/target"
     cp -r "$APPSPARK_STATE_DIR/clusters/$APPSPARK_CLUSTER/logs" "$root/notebooks/target/cluster-logs"
   fi
-  rm -rf "$APPSPARK_STATE_DIR"
+  rm -rf "$APPSPARK_STATE_DIR" "$secrets"
 }
 trap stop_cluster EXIT
 
@@ -84,7 +85,14 @@ run kubernetes "$python" "$here/check_kubernetes.py"
 
 # One worker and the autoscaler (on unless --no-autoscaler; workers.max defaults to 4): the
 # autoscaling notebook runs first, on the cluster as it started.
-"$root/appspark" up --detach --connect --name "$APPSPARK_CLUSTER" --workers 1 --timeout 600 >&2 ||
+# The cluster's spec names a secret by reference; the Connect server must get its value (the file
+# lives outside the state directory, which the test scans for the value).
+export APPSPARK_TEST_SECRET_FILE=$secrets/notebook-test-secret
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$APPSPARK_TEST_SECRET_FILE"
+printf 'sparkConf:\n  spark.appspark.notebooktest.secret: file:%s\n' "$APPSPARK_TEST_SECRET_FILE" \
+  > "$secrets/spec.yaml"
+"$root/appspark" up -f "$secrets/spec.yaml" --detach --connect --name "$APPSPARK_CLUSTER" --workers 1 \
+  --timeout 600 >&2 ||
   fail_setup "starting the in-app cluster (./appspark up --connect --workers 1)"
 
 rm -rf "$executed"

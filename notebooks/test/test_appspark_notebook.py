@@ -151,6 +151,46 @@ class TheVersionCheckAgainstTheRunningCluster(unittest.TestCase):
         )
 
 
+@unittest.skipUnless(
+    LIVE and os.environ.get("APPSPARK_TEST_SECRET_FILE"), "needs a running cluster whose spec names a secret file"
+)
+class SecretsOfTheConnectServer(unittest.TestCase):
+    """run-tests.sh starts the cluster from a spec whose sparkConf names a secret by reference
+    (file:, outside the state directory): Connect sessions get its value, nothing on disk or on a
+    command line holds it."""
+
+    KEY = "spark.appspark.notebooktest.secret"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.secret = Path(os.environ["APPSPARK_TEST_SECRET_FILE"]).read_text().strip()
+
+    def test_a_connect_session_gets_the_value_of_the_specs_reference(self):
+        spark = appspark.connect_session()
+        try:
+            self.assertEqual(spark.conf.get(self.KEY), self.secret)
+        finally:
+            spark.stop()
+
+    def test_the_value_is_on_no_command_line_and_in_no_file_of_the_cluster(self):
+        secret = self.secret.encode()
+        command_lines = [p for p in Path("/proc").glob("[0-9]*/cmdline") if self._readable(p)]
+        self.assertTrue(any(b"SparkConnectServer" in p.read_bytes() for p in command_lines))
+        self.assertEqual([p for p in command_lines if secret in p.read_bytes()], [])
+        state = Path(os.environ["APPSPARK_STATE_DIR"])
+        files = [p for p in state.rglob("*") if p.is_file()]
+        self.assertTrue(any(p.name == "connect.log" for p in files))
+        self.assertEqual([str(p) for p in files if secret in p.read_bytes()], [])
+
+    @staticmethod
+    def _readable(path):
+        try:
+            path.read_bytes()
+            return True
+        except OSError:
+            return False
+
+
 class _Lines(unittest.TextTestResult):
     """Prints PASS/FAIL/SKIP lines that run-tests.sh counts."""
 

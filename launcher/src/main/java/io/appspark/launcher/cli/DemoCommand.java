@@ -58,7 +58,13 @@ final class DemoCommand implements Callable<Integer> {
     progress.done("starting in-app cluster '" + spec.name() + "' with " + workers + " worker(s)");
     try (LocalCluster cluster =
         Supervisor.start(
-            spec, layout, context.installation(), Duration.ofSeconds(120), progress, () -> {})) {
+            spec,
+            layout,
+            context.installation(),
+            context.secretResolver(),
+            Duration.ofSeconds(120),
+            progress,
+            () -> {})) {
       context
           .out()
           .printf("Spark master %s, Spark UI %s%n", cluster.masterUrl(), cluster.masterWebUrl());

@@ -12,6 +12,7 @@ import io.appspark.launcher.local.Installation;
 import io.appspark.launcher.local.LocalCluster;
 import io.appspark.launcher.local.RunningCluster;
 import io.appspark.launcher.local.StateFiles;
+import io.appspark.launcher.secrets.SecretResolver;
 import io.appspark.launcher.spec.ClusterSpec;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,10 +27,11 @@ final class Supervisor {
       ClusterSpec spec,
       ClusterLayout layout,
       Installation installation,
+      SecretResolver secrets,
       Duration timeout,
       Progress progress,
       Runnable onShutdownRequest) {
-    return start(spec, layout, installation, timeout, progress, onShutdownRequest, false);
+    return start(spec, layout, installation, secrets, timeout, progress, onShutdownRequest, false);
   }
 
   /** As above; with {@code autoscaled}, the cluster's autoscaler runs beside it. */
@@ -37,6 +39,7 @@ final class Supervisor {
       ClusterSpec spec,
       ClusterLayout layout,
       Installation installation,
+      SecretResolver secrets,
       Duration timeout,
       Progress progress,
       Runnable onShutdownRequest,
@@ -53,7 +56,11 @@ final class Supervisor {
         autoscaled ? Optional.of(FreePorts.pick()) : Optional.empty();
     LocalCluster cluster =
         new LocalCluster(
-            spec, layout, installation.verified(), autoscalerPort.map(AutoscalerProcess::url));
+            spec,
+            layout,
+            installation.verified(),
+            autoscalerPort.map(AutoscalerProcess::url),
+            secrets);
     cluster.start(timeout, progress);
     try {
       ControlServer.start(cluster, new StateFiles(layout), onShutdownRequest);
@@ -87,13 +94,14 @@ final class Supervisor {
       ClusterSpec spec,
       ClusterLayout layout,
       Installation installation,
+      SecretResolver secrets,
       Duration timeout,
       Progress progress,
       boolean autoscaled,
       java.util.function.Consumer<LocalCluster> onReady) {
     CountDownLatch stop = new CountDownLatch(1);
     LocalCluster cluster =
-        start(spec, layout, installation, timeout, progress, stop::countDown, autoscaled);
+        start(spec, layout, installation, secrets, timeout, progress, stop::countDown, autoscaled);
     Thread hook = new Thread(cluster::close, "appspark-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     onReady.accept(cluster);

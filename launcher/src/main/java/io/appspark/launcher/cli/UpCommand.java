@@ -77,6 +77,7 @@ final class UpCommand implements Callable<Integer> {
         spec,
         layout,
         context.installation(),
+        context.secretResolver(),
         timeout,
         progress,
         !noAutoscaler,

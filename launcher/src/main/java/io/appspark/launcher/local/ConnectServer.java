@@ -4,6 +4,7 @@ import io.appspark.launcher.Await;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.Progress;
+import io.appspark.launcher.secrets.SecretResolver;
 import io.appspark.launcher.spark.MasterClient;
 import io.appspark.launcher.spark.MasterState;
 import java.io.IOException;
@@ -12,8 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The cluster's Spark Connect server process. It is a driver on the cluster, so it is ready when
@@ -34,11 +35,24 @@ final class ConnectServer {
     this.log = log;
   }
 
+  /**
+   * Starts the server with the cluster's driver settings, resolved: those that were secret
+   * references reach it through its standard input only.
+   */
   static ConnectServer start(
-      SparkCommands commands, String masterUrl, Map<String, String> driverConf) {
+      SparkCommands commands, String masterUrl, SecretResolver.Resolved driverConf) {
     int port = FreePorts.pick();
-    JvmCommand command = commands.connectServer(port, masterUrl, driverConf);
-    return new ConnectServer(Processes.start(command), port, command.logFile());
+    JvmCommand command =
+        commands.connectServer(port, masterUrl, driverConf.plain(), driverConf.secretKeys());
+    Process process;
+    if (driverConf.secretKeys().isEmpty()) {
+      process = Processes.start(command);
+    } else {
+      Properties secrets = new Properties();
+      secrets.putAll(driverConf.secrets());
+      process = Processes.startWithInput(command, secrets);
+    }
+    return new ConnectServer(process, port, command.logFile());
   }
 
   /** The URL thin clients use: {@code sc://127.0.0.1:PORT}. */

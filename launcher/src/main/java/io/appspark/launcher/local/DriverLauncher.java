@@ -20,8 +20,6 @@ import java.util.Properties;
  * cluster's driver settings. The driver ends if this process is killed (parent-watch).
  */
 public final class DriverLauncher {
-  private static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
-  private static final String STDIN_PROPERTIES = "io.appspark.parentwatch.StdinSystemProperties";
 
   private final Installation installation;
 
@@ -77,7 +75,7 @@ public final class DriverLauncher {
         "-Dlog4j2.configurationFile="
             + installation.sparkHome().resolve("conf/log4j2-driver.properties"));
     if (!secretConf.isEmpty()) {
-      command.add(command.indexOf(SPARK_SUBMIT), STDIN_PROPERTIES);
+      command.add(command.indexOf(SparkCommands.SPARK_SUBMIT), SparkCommands.STDIN_PROPERTIES);
     }
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     if (!secretConf.isEmpty()) {

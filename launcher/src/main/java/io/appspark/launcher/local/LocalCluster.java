@@ -7,6 +7,7 @@ import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.Progress;
 import io.appspark.launcher.local.ClusterState.Phase;
 import io.appspark.launcher.local.ClusterState.WorkerProcess;
+import io.appspark.launcher.secrets.SecretResolver;
 import io.appspark.launcher.spark.MasterClient;
 import io.appspark.launcher.spark.MasterState;
 import io.appspark.launcher.spec.ClusterSpec;
@@ -49,6 +50,8 @@ public final class LocalCluster implements AutoCloseable {
   private final String marker;
   private final ScheduledExecutorService reconciler;
   private final Optional<String> autoscalerUrl;
+  private final SecretResolver secrets;
+  private SecretResolver.Resolved connectConf;
   private final AuthSecret secret = AuthSecret.generate();
 
   private Process master;
@@ -70,13 +73,35 @@ public final class LocalCluster implements AutoCloseable {
     this(spec, layout, installation, Optional.empty());
   }
 
-  /** A cluster whose drivers announce themselves to the autoscaler at {@code autoscalerUrl}. */
+  /**
+   * A cluster whose drivers announce themselves to the autoscaler at {@code autoscalerUrl}; secret
+   * references in the spec are resolved from this process's environment.
+   */
   public LocalCluster(
       ClusterSpec spec,
       ClusterLayout layout,
       Installation installation,
       Optional<String> autoscalerUrl) {
+    this(
+        spec,
+        layout,
+        installation,
+        autoscalerUrl,
+        SecretResolver.fromEnvironment(System.getenv(), Optional.empty()));
+  }
+
+  /**
+   * As above, with the resolver for the secret references of the drivers this cluster starts itself
+   * (its Spark Connect server).
+   */
+  public LocalCluster(
+      ClusterSpec spec,
+      ClusterLayout layout,
+      Installation installation,
+      Optional<String> autoscalerUrl,
+      SecretResolver secrets) {
     this.autoscalerUrl = autoscalerUrl;
+    this.secrets = secrets;
     this.spec = spec;
     this.layout = layout;
     this.installation = installation;
@@ -102,6 +127,10 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the master and the initial workers and waits until they are registered. */
   public void start(Duration timeout, Progress progress) {
+    if (spec.connect().enabled()) {
+      // Before anything starts: a secret that cannot be read stops the start with nothing left.
+      connectConf = secrets.resolveAll(SparkConfModel.driverConf(spec, autoscalerUrl));
+    }
     try {
       prepareDirectories();
       startMaster();
@@ -306,9 +335,7 @@ public final class LocalCluster implements AutoCloseable {
   private void startConnectServer() {
     call(
         () -> {
-          connectServer =
-              ConnectServer.start(
-                  commands, masterUrl, SparkConfModel.driverConf(spec, autoscalerUrl));
+          connectServer = ConnectServer.start(commands, masterUrl, connectConf);
           LOG.info("{} Spark Connect server started (pid {})", marker, connectServer.pid());
           recordState();
         });

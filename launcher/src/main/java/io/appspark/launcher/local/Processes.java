@@ -12,6 +12,25 @@ public final class Processes {
   private Processes() {}
 
   public static Process start(JvmCommand command) {
+    return start(command, null);
+  }
+
+  /**
+   * Starts the process and writes {@code input} to its standard input, then closes it: settings
+   * that must not appear on a command line or in a file.
+   */
+  public static Process startWithInput(JvmCommand command, java.util.Properties input) {
+    Process process = start(command, input);
+    try (java.io.OutputStream in = process.getOutputStream()) {
+      input.store(in, null);
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw new UncheckedIOException("cannot hand settings to " + command.command().get(0), e);
+    }
+    return process;
+  }
+
+  private static Process start(JvmCommand command, java.util.Properties input) {
     try {
       Files.createDirectories(command.logFile().toAbsolutePath().resolveSibling("."));
       Files.createDirectories(command.workingDirectory());
@@ -20,7 +39,10 @@ public final class Processes {
       builder.directory(command.workingDirectory().toFile());
       builder.redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(command.logFile().toFile()));
-      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.redirectInput(
+          input == null
+              ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+              : ProcessBuilder.Redirect.PIPE);
       return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.command().get(0), e);

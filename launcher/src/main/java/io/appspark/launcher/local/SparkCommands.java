@@ -79,6 +79,14 @@ public final class SparkCommands {
   /** The variable Spark's daemons and executors read the shared secret from. */
   static final String SECRET_ENV = "_SPARK_AUTH_SECRET";
 
+  static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
+
+  /**
+   * Reads {@code spark.*} settings as Java properties from standard input into system properties,
+   * then runs the next main class: how resolved secrets reach a driver's JVM.
+   */
+  static final String STDIN_PROPERTIES = "io.appspark.parentwatch.StdinSystemProperties";
+
   public JvmCommand master(int rpcPort, int webUiPort) {
     List<String> cmd = daemonJvm("master");
     cmd.addAll(
@@ -146,7 +154,25 @@ public final class SparkCommands {
    * loopback port given.
    */
   public JvmCommand connectServer(int grpcPort, String masterUrl, Map<String, String> driverConf) {
+    return connectServer(grpcPort, masterUrl, driverConf, new java.util.TreeSet<>());
+  }
+
+  /**
+   * As above, for a server that also gets settings resolved from secret references: their keys are
+   * {@code secretKeys}, their values are written to its standard input (see {@link
+   * #STDIN_PROPERTIES}), never put on its command line; Spark's redaction pattern covers them.
+   */
+  public JvmCommand connectServer(
+      int grpcPort,
+      String masterUrl,
+      Map<String, String> plainConf,
+      java.util.SortedSet<String> secretKeys) {
     List<String> cmd = submit(CONNECT_HEAP);
+    if (!secretKeys.isEmpty()) {
+      cmd.add(cmd.indexOf(SPARK_SUBMIT), STDIN_PROPERTIES);
+    }
+    Map<String, String> driverConf =
+        io.appspark.launcher.secrets.SecretRedaction.covering(plainConf, secretKeys);
     cmd.addAll(
         List.of(
             "--master",
@@ -189,7 +215,7 @@ public final class SparkCommands {
             + "/*");
     cmd.add(WATCH_PARENT_CLASS);
     cmd.add(Long.toString(supervisorPid));
-    cmd.add("org.apache.spark.deploy.SparkSubmit");
+    cmd.add(SPARK_SUBMIT);
     if (secret.isPresent()) {
       // A driver on a standalone cluster takes the secret from its configuration only; the file
       // adds it, and spark-defaults.conf is still read.

@@ -27,6 +27,15 @@ public final class SecretRedaction {
             .filter(e -> SecretReference.isReference(e.getValue()))
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(TreeSet::new));
+    return covering(conf, keys);
+  }
+
+  /**
+   * The settings with {@code spark.redaction.regex} also covering {@code keys} by name: for
+   * settings already resolved, whose values no longer show that they were references.
+   */
+  public static Map<String, String> covering(
+      Map<String, String> conf, java.util.SortedSet<String> keys) {
     if (keys.isEmpty()) {
       return conf;
     }

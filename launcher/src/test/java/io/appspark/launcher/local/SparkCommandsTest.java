@@ -152,6 +152,33 @@ class SparkCommandsTest {
             "spark.dynamicAllocation.shuffleTracking.timeout=10m");
   }
 
+  @Test
+  void aConnectServerWithSecretSettingsReadsThemFromItsInputAndRedactsThem() {
+    JvmCommand connect =
+        commands.connectServer(
+            1,
+            "spark://x:1",
+            Map.of("spark.sql.shuffle.partitions", "8"),
+            new java.util.TreeSet<>(java.util.Set.of("spark.hadoop.fs.s3a.endpoint.key")));
+
+    assertThat(connect.command())
+        .containsSubsequence(
+            "io.appspark.parentwatch.StdinSystemProperties", "org.apache.spark.deploy.SparkSubmit")
+        .containsSubsequence("--conf", "spark.sql.shuffle.partitions=8")
+        .noneMatch(arg -> arg.startsWith("spark.hadoop.fs.s3a.endpoint.key="))
+        .anyMatch(
+            arg ->
+                arg.startsWith("spark.redaction.regex=")
+                    && arg.contains("\\Qspark.hadoop.fs.s3a.endpoint.key\\E"));
+  }
+
+  @Test
+  void aConnectServerWithoutSecretSettingsReadsNothingFromItsInput() {
+    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+        .doesNotContain("io.appspark.parentwatch.StdinSystemProperties")
+        .noneMatch(arg -> arg.startsWith("spark.redaction.regex="));
+  }
+
   private final SparkCommands authenticated =
       new SparkCommands(
           installation,
