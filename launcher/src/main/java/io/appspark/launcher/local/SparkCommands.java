@@ -246,6 +246,11 @@ public final class SparkCommands {
    */
   private List<String> daemonJvm(String role) {
     List<String> cmd = jvm(DAEMON_HEAP);
+    // The daemons only coordinate (RPC, heartbeats, their JSON pages); they never run tasks or
+    // serve
+    // shuffle data. The quick compiler alone halves the CPU a worker needs to start (2.6 to 1.35
+    // CPU-seconds here), and that CPU is what a burst of new workers and executors competes for.
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.addAll(archives.jvmOptions(role));
     cmd.add("-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties"));
     cmd.add("-cp");

@@ -153,6 +153,15 @@ class SparkCommandsTest {
   }
 
   @Test
+  void daemonsRunOnTheQuickCompilerOnlyAndDriversDoNot() {
+    assertThat(commands.worker(1, 7078, "spark://127.0.0.1:7177", 1, "1g").command())
+        .contains("-XX:TieredStopAtLevel=1");
+    assertThat(commands.master(7177, 8180).command()).contains("-XX:TieredStopAtLevel=1");
+    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+        .doesNotContain("-XX:TieredStopAtLevel=1");
+  }
+
+  @Test
   void aConnectServerWithSecretSettingsReadsThemFromItsInputAndRedactsThem() {
     JvmCommand connect =
         commands.connectServer(
