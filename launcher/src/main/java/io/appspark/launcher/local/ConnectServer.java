@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The cluster's Spark Connect server process. It is a driver on the cluster, so it is ready when
@@ -48,9 +47,7 @@ final class ConnectServer {
     if (driverConf.secretKeys().isEmpty()) {
       process = Processes.start(command);
     } else {
-      Properties secrets = new Properties();
-      secrets.putAll(driverConf.secrets());
-      process = Processes.startWithInput(command, secrets);
+      process = Processes.startWithInput(command, driverConf.secrets());
     }
     return new ConnectServer(process, port, command.logFile());
   }

@@ -6,14 +6,12 @@ import io.appspark.client.SparkAuth;
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Runs an app's main class as a Spark driver attached to a cluster, in the foreground, with the
@@ -90,7 +88,7 @@ public final class DriverLauncher {
       Files.createDirectories(layout.tmp());
       Process process = builder.start();
       if (!secretConf.isEmpty()) {
-        writeProperties(process, secretConf);
+        Processes.writeInput(process, secretConf);
       }
       return process.waitFor();
     } catch (IOException e) {
@@ -98,15 +96,6 @@ public final class DriverLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LauncherException(ExitCode.FAILED, "interrupted");
-    }
-  }
-
-  private static void writeProperties(Process process, Map<String, String> secretConf)
-      throws IOException {
-    Properties properties = new Properties();
-    properties.putAll(secretConf);
-    try (OutputStream in = process.getOutputStream()) {
-      properties.store(in, null);
     }
   }
 

@@ -19,10 +19,10 @@ public final class Processes {
    * Starts the process and writes {@code input} to its standard input, then closes it: settings
    * that must not appear on a command line or in a file.
    */
-  public static Process startWithInput(JvmCommand command, java.util.Properties input) {
+  public static Process startWithInput(JvmCommand command, java.util.Map<String, String> input) {
     Process process = start(command, input);
-    try (java.io.OutputStream in = process.getOutputStream()) {
-      input.store(in, null);
+    try {
+      writeInput(process, input);
     } catch (IOException e) {
       process.destroyForcibly();
       throw new UncheckedIOException("cannot hand settings to " + command.command().get(0), e);
@@ -30,7 +30,17 @@ public final class Processes {
     return process;
   }
 
-  private static Process start(JvmCommand command, java.util.Properties input) {
+  /** Writes {@code settings} as Java properties to the process's standard input and closes it. */
+  static void writeInput(Process process, java.util.Map<String, String> settings)
+      throws IOException {
+    java.util.Properties properties = new java.util.Properties();
+    properties.putAll(settings);
+    try (java.io.OutputStream in = process.getOutputStream()) {
+      properties.store(in, null);
+    }
+  }
+
+  private static Process start(JvmCommand command, java.util.Map<String, String> input) {
     try {
       Files.createDirectories(command.logFile().toAbsolutePath().resolveSibling("."));
       Files.createDirectories(command.workingDirectory());
