@@ -41,15 +41,9 @@ final class ConnectServer {
   static ConnectServer start(
       SparkCommands commands, String masterUrl, SecretResolver.Resolved driverConf) {
     int port = FreePorts.pick();
-    JvmCommand command =
-        commands.connectServer(port, masterUrl, driverConf.plain(), driverConf.secretKeys());
-    Process process;
-    if (driverConf.secretKeys().isEmpty()) {
-      process = Processes.start(command);
-    } else {
-      process = Processes.startWithInput(command, driverConf.secrets());
-    }
-    return new ConnectServer(process, port, command.logFile());
+    JvmCommand command = commands.connectServer(port, masterUrl, driverConf);
+    return new ConnectServer(
+        Processes.startWithInput(command, driverConf.secrets()), port, command.logFile());
   }
 
   /** The URL thin clients use: {@code sc://127.0.0.1:PORT}. */

@@ -12,7 +12,7 @@ public final class Processes {
   private Processes() {}
 
   public static Process start(JvmCommand command) {
-    return start(command, null);
+    return startWithInput(command, java.util.Map.of());
   }
 
   /**
@@ -21,6 +21,9 @@ public final class Processes {
    */
   public static Process startWithInput(JvmCommand command, java.util.Map<String, String> input) {
     Process process = start(command, input);
+    if (input.isEmpty()) {
+      return process;
+    }
     try {
       writeInput(process, input);
     } catch (IOException e) {
@@ -50,7 +53,7 @@ public final class Processes {
       builder.redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(command.logFile().toFile()));
       builder.redirectInput(
-          input == null
+          input.isEmpty()
               ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
               : ProcessBuilder.Redirect.PIPE);
       return builder.start();

@@ -151,28 +151,20 @@ public final class SparkCommands {
   /**
    * The Spark Connect server: a driver on the cluster like any app's (same driver settings, so the
    * autoscaler sees it), started the way Spark's own start script does, serving gRPC on the
-   * loopback port given.
-   */
-  public JvmCommand connectServer(int grpcPort, String masterUrl, Map<String, String> driverConf) {
-    return connectServer(grpcPort, masterUrl, driverConf, new java.util.TreeSet<>());
-  }
-
-  /**
-   * As above, for a server that also gets settings resolved from secret references: their keys are
-   * {@code secretKeys}, their values are written to its standard input (see {@link
-   * #STDIN_PROPERTIES}), never put on its command line; Spark's redaction pattern covers them.
+   * loopback port given. Settings that were secret references go to its standard input (see {@link
+   * #STDIN_PROPERTIES}), never onto its command line; Spark's redaction pattern covers their keys.
    */
   public JvmCommand connectServer(
       int grpcPort,
       String masterUrl,
-      Map<String, String> plainConf,
-      java.util.SortedSet<String> secretKeys) {
+      io.appspark.launcher.secrets.SecretResolver.Resolved driverSettings) {
     List<String> cmd = submit(CONNECT_HEAP);
-    if (!secretKeys.isEmpty()) {
+    if (!driverSettings.secretKeys().isEmpty()) {
       cmd.add(cmd.indexOf(SPARK_SUBMIT), STDIN_PROPERTIES);
     }
     Map<String, String> driverConf =
-        io.appspark.launcher.secrets.SecretRedaction.covering(plainConf, secretKeys);
+        io.appspark.launcher.secrets.SecretRedaction.covering(
+            driverSettings.plain(), driverSettings.secretKeys());
     cmd.addAll(
         List.of(
             "--master",

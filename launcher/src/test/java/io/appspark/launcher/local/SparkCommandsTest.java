@@ -2,6 +2,7 @@ package io.appspark.launcher.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appspark.launcher.secrets.SecretResolver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,9 @@ class SparkCommandsTest {
   void theConnectServerIsADriverOnTheClusterWithTheDriverConf() {
     JvmCommand connect =
         commands.connectServer(
-            15123, "spark://127.0.0.1:7177", Map.of("spark.dynamicAllocation.enabled", "true"));
+            15123,
+            "spark://127.0.0.1:7177",
+            plain(Map.of("spark.dynamicAllocation.enabled", "true")));
 
     assertThat(connect.command())
         .containsSubsequence("io.appspark.parentwatch.WatchParent", "4242")
@@ -129,7 +132,7 @@ class SparkCommandsTest {
 
   @Test
   void theConnectServerServesGrpcOnTheGivenLoopbackPortOnly() {
-    JvmCommand connect = commands.connectServer(15123, "spark://127.0.0.1:7177", Map.of());
+    JvmCommand connect = commands.connectServer(15123, "spark://127.0.0.1:7177", plain(Map.of()));
 
     assertThat(connect.command())
         .containsSubsequence("--conf", "spark.connect.grpc.binding.address=127.0.0.1")
@@ -139,10 +142,12 @@ class SparkCommandsTest {
 
   @Test
   void theConnectServerGivesIdleExecutorsBackEvenWithShuffleDataUnlessTheSpecSaysOtherwise() {
-    JvmCommand defaults = commands.connectServer(1, "spark://x:1", Map.of());
+    JvmCommand defaults = commands.connectServer(1, "spark://x:1", plain(Map.of()));
     JvmCommand chosen =
         commands.connectServer(
-            1, "spark://x:1", Map.of("spark.dynamicAllocation.shuffleTracking.timeout", "10m"));
+            1,
+            "spark://x:1",
+            plain(Map.of("spark.dynamicAllocation.shuffleTracking.timeout", "10m")));
 
     assertThat(defaults.command())
         .containsSubsequence("--conf", "spark.dynamicAllocation.shuffleTracking.timeout=60s");
@@ -157,7 +162,7 @@ class SparkCommandsTest {
     assertThat(commands.worker(1, 7078, "spark://127.0.0.1:7177", 1, "1g").command())
         .contains("-XX:TieredStopAtLevel=1");
     assertThat(commands.master(7177, 8180).command()).contains("-XX:TieredStopAtLevel=1");
-    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+    assertThat(commands.connectServer(1, "spark://x:1", plain(Map.of())).command())
         .doesNotContain("-XX:TieredStopAtLevel=1");
   }
 
@@ -167,14 +172,17 @@ class SparkCommandsTest {
         commands.connectServer(
             1,
             "spark://x:1",
-            Map.of("spark.sql.shuffle.partitions", "8"),
-            new java.util.TreeSet<>(java.util.Set.of("spark.hadoop.fs.s3a.endpoint.key")));
+            new SecretResolver.Resolved(
+                Map.of(
+                    "spark.sql.shuffle.partitions", "8",
+                    "spark.hadoop.fs.s3a.endpoint.key", "k3y-value"),
+                new java.util.TreeSet<>(java.util.Set.of("spark.hadoop.fs.s3a.endpoint.key"))));
 
     assertThat(connect.command())
         .containsSubsequence(
             "io.appspark.parentwatch.StdinSystemProperties", "org.apache.spark.deploy.SparkSubmit")
         .containsSubsequence("--conf", "spark.sql.shuffle.partitions=8")
-        .noneMatch(arg -> arg.startsWith("spark.hadoop.fs.s3a.endpoint.key="))
+        .noneMatch(arg -> arg.contains("k3y-value"))
         .anyMatch(
             arg ->
                 arg.startsWith("spark.redaction.regex=")
@@ -183,9 +191,14 @@ class SparkCommandsTest {
 
   @Test
   void aConnectServerWithoutSecretSettingsReadsNothingFromItsInput() {
-    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+    assertThat(commands.connectServer(1, "spark://x:1", plain(Map.of())).command())
         .doesNotContain("io.appspark.parentwatch.StdinSystemProperties")
         .noneMatch(arg -> arg.startsWith("spark.redaction.regex="));
+  }
+
+  /** Driver settings none of which held a secret reference. */
+  private static SecretResolver.Resolved plain(Map<String, String> settings) {
+    return new SecretResolver.Resolved(settings, new java.util.TreeSet<>());
   }
 
   private final SparkCommands authenticated =
@@ -213,7 +226,7 @@ class SparkCommandsTest {
   void driversReadTheSecretFromTheClustersSecretFileAndStillReadTheDefaults() {
     for (JvmCommand driver :
         List.of(
-            authenticated.connectServer(1, "spark://x:1", Map.of()),
+            authenticated.connectServer(1, "spark://x:1", plain(Map.of())),
             authenticated.driver(
                 "Main",
                 Path.of("/app.jar"),
@@ -236,7 +249,7 @@ class SparkCommandsTest {
   @Test
   void aClusterWithoutSecretPassesNone() {
     assertThat(commands.master(1, 2).environment()).doesNotContainKey("_SPARK_AUTH_SECRET");
-    assertThat(commands.connectServer(1, "spark://x:1", Map.of()).command())
+    assertThat(commands.connectServer(1, "spark://x:1", plain(Map.of())).command())
         .doesNotContain("--properties-file");
   }
 }
