@@ -5,6 +5,9 @@
 #   worker            standalone worker of SPARK_MASTER_URL; SIGTERM decommissions it first
 #   connect           Spark Connect server, a driver on SPARK_MASTER_URL (default local[*])
 #   history           history server
+#   driver MAIN [ARGS]  a Spark driver in client mode on APPSPARK_MASTER_URL: MAIN from the
+#                     examples jar or APPSPARK_DRIVER_CLASSPATH (apps using the appspark client
+#                     take the secret from APPSPARK_AUTH_SECRET)
 #   autoscaler        the cluster's autoscaler (jars in APPSPARK_AUTOSCALER_HOME); configured by
 #                     its APPSPARK_AUTOSCALER_* variables, ARGS are its --options
 #   exec CMD [ARGS]   CMD with the image's Spark environment (SPARK_HOME, SPARK_CONF_DIR, ...)
@@ -94,6 +97,15 @@ prepare_conf() {
 # Appends to the effective spark-defaults.conf: the last occurrence of a key wins.
 set_property() { [ -z "$2" ] || echo "$1=$2" >>"$SPARK_CONF_DIR/spark-defaults.conf"; }
 
+# A driver in a pod must advertise its address, not its pod name, which no other pod resolves:
+# executors connect back to spark.driver.host. SPARK_LOCAL_IP (the pod's IP from the downward
+# API) is the default unless the configuration names a host.
+advertise_driver_address() {
+  if [ -n "${SPARK_LOCAL_IP:-}" ] && ! grep -q '^[[:space:]]*spark\.driver\.host[[:space:]=]' "$SPARK_CONF_DIR/spark-defaults.conf"; then
+    set_property spark.driver.host "$SPARK_LOCAL_IP"
+  fi
+}
+
 jvm_command() {
   cmd=("$java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError)
   local opening
@@ -102,7 +114,7 @@ jvm_command() {
   done
   # Extra JVM options, split on spaces like Spark's own SPARK_DAEMON_JAVA_OPTS.
   read -r -a extra <<<"${SPARK_DAEMON_JAVA_OPTS:-}"
-  cmd+=("${extra[@]}" -cp "$SPARK_CONF_DIR/:$SPARK_HOME/jars/*" "$@")
+  cmd+=("${extra[@]}" -cp "$SPARK_CONF_DIR/:$SPARK_HOME/jars/*${extra_classpath:+:$extra_classpath}" "$@")
 }
 
 # A worker told to stop (SIGTERM from the kubelet or `podman stop`) decommissions: SIGPWR makes
@@ -167,6 +179,7 @@ case $role in
     prepare_conf
     set_property spark.connect.grpc.binding.port "${SPARK_CONNECT_PORT:-15002}"
     set_property spark.ui.port "${SPARK_UI_PORT:-}"
+    advertise_driver_address
     # A driver of a standalone cluster takes the cluster's secret from its configuration only
     # (daemons and executors read _SPARK_AUTH_SECRET); the file is the container's own, mode 0600.
     if [ -n "${_SPARK_AUTH_SECRET:-}" ]; then
@@ -178,6 +191,20 @@ case $role in
       --name "${SPARK_CONNECT_NAME:-Spark Connect server}" \
       --master "${SPARK_MASTER_URL:-local[*]}" \
       --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@" spark-internal
+    exec "${cmd[@]}"
+    ;;
+  driver)
+    [ "$#" -gt 0 ] || die "driver: name the main class (e.g. io.appspark.examples.CustomerChurnDemo)"
+    size_memory driver
+    prepare_conf
+    advertise_driver_address
+    main=$1
+    shift
+    # Through SparkSubmit, so that the effective spark-defaults.conf applies, in client mode.
+    extra_classpath="$SPARK_HOME/examples/jars/*${APPSPARK_DRIVER_CLASSPATH:+:$APPSPARK_DRIVER_CLASSPATH}"
+    jvm_command org.apache.spark.deploy.SparkSubmit --class "$main" \
+      --master "${APPSPARK_MASTER_URL:-${SPARK_MASTER_URL:-local[*]}}" \
+      --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" spark-internal "$@"
     exec "${cmd[@]}"
     ;;
   history)

@@ -2,6 +2,7 @@
 # Builds a local Kubernetes control plane for tests from Go modules only
 # (through the configured Go module proxy; nothing prebuilt is downloaded):
 #   kubernetes-<v>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
+#   kubernetes-<v>/bin/{kubelet,kube-proxy}   (for the real node of testing/node/)
 #   etcd-<v>/bin/etcd
 #   kwok-<v>/bin/kwok and kwok-<v>/stages/*.yaml
 # under ${APPSPARK_CACHE:-$HOME/.cache/appspark}. Idempotent: a binary that
@@ -26,7 +27,7 @@ KUBE_DIR=$CACHE/kubernetes-$KUBE_VERSION
 ETCD_DIR=$CACHE/etcd-$ETCD_VERSION
 KWOK_DIR=$CACHE/kwok-$KWOK_VERSION
 STAGING_VERSION=v0.${KUBE_VERSION#v1.}
-KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { printf 'build.sh: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -131,8 +132,12 @@ build_kubernetes() {
     log "kubernetes $KUBE_VERSION: already built"
     return
   fi
+  local tools_listed=1
+  for c in "${KUBE_CMDS[@]}"; do
+    grep -qx "	k8s.io/kubernetes/cmd/$c" "$WRAPPER/go.mod" 2>/dev/null || tools_listed=0
+  done
   if ! grep -Eq "^[[:space:]]*(require[[:space:]]+)?k8s\.io/kubernetes $KUBE_VERSION([[:space:]]|$)" "$WRAPPER/go.mod" 2>/dev/null \
-     || [[ ! -s $WRAPPER/go.sum ]]; then
+     || [[ ! -s $WRAPPER/go.sum || $tools_listed -eq 0 ]]; then
     generate_kube_wrapper
   fi
   local major=${KUBE_VERSION#v}; major=${major%%.*}

@@ -1,0 +1,3 @@
+module appspark.test/pause
+
+go 1.26.0
