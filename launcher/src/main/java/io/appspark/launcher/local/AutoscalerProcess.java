@@ -1,6 +1,7 @@
 package io.appspark.launcher.local;
 
 import io.appspark.launcher.spec.ClusterSpec;
+import io.appspark.launcher.spec.ScaleDown;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +77,10 @@ public final class AutoscalerProcess implements AutoCloseable {
             "APPSPARK_AUTOSCALER_PORT", Integer.toString(port),
             "APPSPARK_AUTOSCALER_MIN_WORKERS", Integer.toString(spec.workers().min()),
             "APPSPARK_AUTOSCALER_MAX_WORKERS", Integer.toString(spec.workers().max()),
-            "APPSPARK_AUTOSCALER_CORES_PER_WORKER", Integer.toString(spec.workers().cores()));
+            "APPSPARK_AUTOSCALER_CORES_PER_WORKER", Integer.toString(spec.workers().cores()),
+            "APPSPARK_AUTOSCALER_IDLE_TIMEOUT", ScaleDown.setting(spec.scaleDown().idleTimeout()),
+            "APPSPARK_AUTOSCALER_SCALE_DOWN_COOLDOWN",
+                ScaleDown.setting(spec.scaleDown().cooldown()));
     return new JvmCommand(cmd, env, layout.root(), layout.logs().resolve("autoscaler.log"));
   }
 

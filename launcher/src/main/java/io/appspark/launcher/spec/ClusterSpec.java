@@ -12,11 +12,22 @@ public record ClusterSpec(
     WorkerPool workers,
     Map<String, String> sparkConf,
     SparkConnect connect,
-    KubernetesSpec kubernetes) {
+    KubernetesSpec kubernetes,
+    ScaleDown scaleDown) {
   public static final String DEFAULT_NAME = "appspark";
 
   public ClusterSpec {
     sparkConf = java.util.Collections.unmodifiableMap(new TreeMap<>(sparkConf));
+  }
+
+  /** The autoscaler's default scale-down. */
+  public ClusterSpec(
+      String name,
+      WorkerPool workers,
+      Map<String, String> sparkConf,
+      SparkConnect connect,
+      KubernetesSpec kubernetes) {
+    this(name, workers, sparkConf, connect, kubernetes, ScaleDown.defaults());
   }
 
   /** A cluster without a Spark Connect server and without a {@code kubernetes:} section. */
@@ -37,6 +48,7 @@ public record ClusterSpec(
   }
 
   public ClusterSpec withInitialWorkers(int initial) {
-    return new ClusterSpec(name, workers.withInitial(initial), sparkConf, connect, kubernetes);
+    return new ClusterSpec(
+        name, workers.withInitial(initial), sparkConf, connect, kubernetes, scaleDown);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.appspark.launcher.spec.InvalidSpecException.SpecProblem;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import java.util.regex.Pattern;
  *   spark.sql.shuffle.partitions: "8"
  * connect:
  *   enabled: true             # start a Spark Connect server (default: false)
+ * autoscaler:
+ *   idleTimeout: 60s          # a worker idle this long is retired (1s..1h)
+ *   scaleDownCooldown: 120s   # at most one retirement per this long (0s..1h)
  * kubernetes: ...             # see KubernetesSectionReader
  * </pre>
  */
@@ -45,7 +49,10 @@ public final class SpecReader {
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "workers", "sparkConf", "connect", "kubernetes");
+      Set.of("name", "workers", "sparkConf", "connect", "autoscaler", "kubernetes");
+  private static final Set<String> AUTOSCALER_FIELDS = Set.of("idleTimeout", "scaleDownCooldown");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s|m|h)");
+  private static final Duration MAX_SCALE_DOWN_DURATION = Duration.ofHours(1);
   private static final Set<String> WORKER_FIELDS =
       Set.of("min", "max", "initial", "cores", "memory");
   private static final Set<String> CONNECT_FIELDS = Set.of("enabled");
@@ -110,6 +117,7 @@ public final class SpecReader {
     }
     Map<String, String> sparkConf = sparkConf(root.path("sparkConf"));
     boolean connect = connectEnabled(root.path("connect")) || overrides.connect();
+    ScaleDown scaleDown = scaleDown(root.path("autoscaler"));
     KubernetesSpec kubernetes =
         new KubernetesSectionReader(this::problem).read(root.path("kubernetes"));
     kubernetes
@@ -136,7 +144,50 @@ public final class SpecReader {
         new WorkerPool(min, max, initial, cores, memoryMb),
         sparkConf,
         new SparkConnect(connect),
-        kubernetes);
+        kubernetes,
+        scaleDown);
+  }
+
+  private ScaleDown scaleDown(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return ScaleDown.defaults();
+    }
+    if (!node.isObject()) {
+      problem(
+          "autoscaler", "must be a mapping with " + String.join(", ", sorted(AUTOSCALER_FIELDS)));
+      return ScaleDown.defaults();
+    }
+    checkKnownFields(node, "autoscaler.", AUTOSCALER_FIELDS);
+    return new ScaleDown(
+        duration(node, "idleTimeout", ScaleDown.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1)),
+        duration(node, "scaleDownCooldown", ScaleDown.DEFAULT_COOLDOWN, Duration.ZERO));
+  }
+
+  /** A duration such as 90s, 2m or 500ms, between {@code min} and an hour. */
+  private Duration duration(JsonNode section, String field, Duration fallback, Duration min) {
+    JsonNode node = section.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return fallback;
+    }
+    String path = "autoscaler." + field;
+    var m = DURATION.matcher(node.isTextual() ? node.textValue().trim() : "");
+    if (!m.matches()) {
+      problem(path, "must be a duration such as 90s, 2m or 500ms; got " + node);
+      return fallback;
+    }
+    long amount = Long.parseLong(m.group(1));
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+    if (d.compareTo(min) < 0 || d.compareTo(MAX_SCALE_DOWN_DURATION) > 0) {
+      problem(path, "must be between " + min.toSeconds() + "s and 1h; got " + node.textValue());
+      return fallback;
+    }
+    return d;
   }
 
   private boolean connectEnabled(JsonNode node) {

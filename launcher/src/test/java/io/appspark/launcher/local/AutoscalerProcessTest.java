@@ -32,7 +32,8 @@ class AutoscalerProcessTest {
         .containsEntry("APPSPARK_AUTOSCALER_PORT", "7070")
         .containsEntry("APPSPARK_AUTOSCALER_MIN_WORKERS", "1")
         .containsEntry("APPSPARK_AUTOSCALER_MAX_WORKERS", "6")
-        .containsEntry("APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2");
+        .containsEntry("APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2")
+        .containsEntry("APPSPARK_AUTOSCALER_IDLE_TIMEOUT", "60000ms");
     assertThat(command.logFile()).isEqualTo(Path.of("/state/sales/logs/autoscaler.log"));
   }
 

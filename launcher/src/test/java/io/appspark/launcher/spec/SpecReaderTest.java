@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.appspark.launcher.spec.InvalidSpecException.SpecProblem;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -120,8 +121,19 @@ class SpecReaderTest {
             "workers.colour",
             "allowed: cores, initial, max, memory, min"),
         Arguments.of("workers: 3", "workers", "must be a mapping"),
-        Arguments.of("size: big", "size", "allowed: connect, kubernetes, name, sparkConf, workers"),
+        Arguments.of(
+            "size: big",
+            "size",
+            "allowed: autoscaler, connect, kubernetes, name, sparkConf, workers"),
         Arguments.of("connect: true", "connect", "must be a mapping with enabled"),
+        Arguments.of("autoscaler: 5s", "autoscaler", "must be a mapping with idleTimeout"),
+        Arguments.of("autoscaler: {idleTimeout: soon}", "autoscaler.idleTimeout", "such as 90s"),
+        Arguments.of("autoscaler: {idleTimeout: 60}", "autoscaler.idleTimeout", "such as 90s"),
+        Arguments.of(
+            "autoscaler: {idleTimeout: 0s}", "autoscaler.idleTimeout", "between 1s and 1h"),
+        Arguments.of(
+            "autoscaler: {scaleDownCooldown: 2h}", "autoscaler.scaleDownCooldown", "and 1h"),
+        Arguments.of("autoscaler: {idle: 5s}", "autoscaler.idle", "allowed: idleTimeout"),
         Arguments.of("connect: {enabled: yes please}", "connect.enabled", "true or false"),
         Arguments.of("connect: {enabled: \"true\"}", "connect.enabled", "true or false"),
         Arguments.of("connect: {port: 15002}", "connect.port", "allowed: enabled"),
@@ -148,6 +160,26 @@ class SpecReaderTest {
                           assertThat(p.message()).contains(fix);
                         }))
         .hasMessageContaining("app.yaml");
+  }
+
+  @Test
+  void theAutoscalerRetiresIdleWorkersAfterAMinuteOneEveryTwoByDefault() {
+    ClusterSpec spec = SpecReader.read("name: shop\n", "app.yaml", SpecOverrides.none());
+
+    assertThat(spec.scaleDown())
+        .isEqualTo(new ScaleDown(Duration.ofSeconds(60), Duration.ofSeconds(120)));
+  }
+
+  @Test
+  void theSpecSetsHowTheAutoscalerShrinks() {
+    ClusterSpec spec =
+        SpecReader.read(
+            "autoscaler: {idleTimeout: 1500ms, scaleDownCooldown: 0s}\n",
+            "app.yaml",
+            SpecOverrides.none());
+
+    assertThat(spec.scaleDown()).isEqualTo(new ScaleDown(Duration.ofMillis(1500), Duration.ZERO));
+    assertThat(ScaleDown.setting(spec.scaleDown().idleTimeout())).isEqualTo("1500ms");
   }
 
   @Test
