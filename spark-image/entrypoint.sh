@@ -201,9 +201,16 @@ case $role in
     main=$1
     shift
     # Through SparkSubmit, so that the effective spark-defaults.conf applies, in client mode.
+    # Executors need the app's classes too: the image's examples are on every pod of this image
+    # (local:), other jars the driver serves them.
+    jars=()
+    for jar in "$SPARK_HOME"/examples/jars/*.jar; do jars+=("local:$jar"); done
+    IFS=: read -r -a app_jars <<<"${APPSPARK_DRIVER_CLASSPATH:-}"
+    for jar in "${app_jars[@]}"; do [ -z "$jar" ] || jars+=("$jar"); done
     extra_classpath="$SPARK_HOME/examples/jars/*${APPSPARK_DRIVER_CLASSPATH:+:$APPSPARK_DRIVER_CLASSPATH}"
     jvm_command org.apache.spark.deploy.SparkSubmit --class "$main" \
       --master "${APPSPARK_MASTER_URL:-${SPARK_MASTER_URL:-local[*]}}" \
+      --jars "$(IFS=,; echo "${jars[*]}")" \
       --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" spark-internal "$@"
     exec "${cmd[@]}"
     ;;

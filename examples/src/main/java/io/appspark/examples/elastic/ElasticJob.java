@@ -32,7 +32,9 @@ public final class ElasticJob {
     long gapMillis = Long.parseLong(opts.getOrDefault("gapMillis", "0"));
     boolean shuffle = Boolean.parseBoolean(opts.getOrDefault("shuffle", "false"));
     int records = Integer.parseInt(opts.getOrDefault("records", "20000"));
-    Path report = Path.of(opts.getOrDefault("report", "elastic-job.json"));
+    // report=stdout: the report as one line "elastic-job-report {...}" (a driver in a pod).
+    String reportTo = opts.getOrDefault("report", "elastic-job.json");
+    Path report = Path.of(reportTo.equals("stdout") ? "/tmp/elastic-job.json" : reportTo);
     Path progress = Path.of(report + ".progress");
     Files.deleteIfExists(progress);
 
@@ -62,8 +64,11 @@ public final class ElasticJob {
         expected += shuffle ? expectedShuffle(records) : expectedBacklog(tasks);
       }
       long end = System.currentTimeMillis();
-      Files.writeString(
-          report, telemetry.toJson(sc.sc().applicationId(), result, expected, start, end));
+      String json = telemetry.toJson(sc.sc().applicationId(), result, expected, start, end);
+      Files.writeString(report, json);
+      if (reportTo.equals("stdout")) {
+        System.out.println("elastic-job-report " + json.replace('\n', ' '));
+      }
       System.out.println(
           "elastic-job: result "
               + result

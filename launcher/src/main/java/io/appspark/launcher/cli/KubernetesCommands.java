@@ -46,12 +46,13 @@ final class KubernetesCommands {
     report(cluster.apply(model, workers));
     ClusterStatus status =
         Await.until(
-            "master ready and " + workers + " worker pod(s) running in " + where(model),
+            "master ready and " + workers + " worker(s) registered in " + where(model),
             timeout,
             progress,
             () -> {
               ClusterStatus now = cluster.observe(namespace, model.spec().name());
-              return now.masterReady() && now.runningWorkers() >= workers
+              // A worker pod is ready once its master accepted its registration (its probe).
+              return now.masterReady() && now.readyWorkers() >= workers
                   ? Optional.of(now)
                   : Optional.empty();
             });

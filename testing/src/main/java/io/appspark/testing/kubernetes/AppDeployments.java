@@ -10,6 +10,12 @@ public final class AppDeployments {
 
   /** The app's Deployment in the namespace, created if it does not exist yet. */
   public static Deployment ensure(KubernetesClient client, String namespace, String name) {
+    return ensure(client, namespace, name, "example/app:1");
+  }
+
+  /** The same with an image that a real node has (nothing is pulled there). */
+  public static Deployment ensure(
+      KubernetesClient client, String namespace, String name, String image) {
     Deployment existing = client.apps().deployments().inNamespace(namespace).withName(name).get();
     if (existing != null) {
       return existing;
@@ -35,7 +41,8 @@ public final class AppDeployments {
                 .withNewSpec()
                 .addNewContainer()
                 .withName("app")
-                .withImage("example/app:1")
+                .withImage(image)
+                .withImagePullPolicy("IfNotPresent")
                 .endContainer()
                 .endSpec()
                 .endTemplate()

@@ -2,6 +2,8 @@ package io.appspark.testing.kubernetes;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,12 +21,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * stops it when the whole run ends; each test class's namespace and client live in the class's
  * store and go when the class is done.
  */
-public final class ControlPlaneExtension
+public class ControlPlaneExtension
     implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   /** Where the scripts are, when not found above the working directory. */
   public static final String SCRIPTS_PROPERTY = "appspark.control-plane.dir";
 
-  private static final Namespace STORE = Namespace.create(ControlPlaneExtension.class);
+  static final Namespace STORE = Namespace.create(ControlPlaneExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -73,25 +75,32 @@ public final class ControlPlaneExtension
     return value;
   }
 
-  private static ControlPlane controlPlane(ExtensionContext context) {
-    ExtensionContext.Store root = context.getRoot().getStore(STORE);
-    return root.getOrComputeIfAbsent(
-            ControlPlaneProcess.class,
-            key -> {
-              try {
-                return ControlPlaneProcess.start(scripts());
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot start the control plane", e);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted starting the control plane", e);
-              }
-            },
-            ControlPlaneProcess.class)
-        .controlPlane();
+  /**
+   * The control plane the test class runs against: kwok's here, one with a real node in a subclass.
+   */
+  ControlPlane controlPlane(ExtensionContext context) {
+    return started(context, ControlPlaneProcess.Bed.KWOK).controlPlane();
   }
 
-  private static Path scripts() {
+  /** The test bed of this kind for the whole run, started by the first class that asks. */
+  static ControlPlaneProcess started(ExtensionContext context, ControlPlaneProcess.Bed bed) {
+    ExtensionContext.Store root = context.getRoot().getStore(STORE);
+    return root.getOrComputeIfAbsent(
+        bed,
+        key -> {
+          try {
+            return ControlPlaneProcess.start(scripts(), bed);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the control plane", e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted starting the control plane", e);
+          }
+        },
+        ControlPlaneProcess.class);
+  }
+
+  static Path scripts() {
     String given = System.getProperty(SCRIPTS_PROPERTY);
     if (given != null) {
       return Path.of(given);

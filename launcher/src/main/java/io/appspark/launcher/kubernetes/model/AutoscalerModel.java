@@ -1,6 +1,7 @@
 package io.appspark.launcher.kubernetes.model;
 
 import io.appspark.launcher.spec.ContainerMemory;
+import io.appspark.launcher.spec.ScaleDown;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -25,7 +26,10 @@ final class AutoscalerModel {
   static final String ROLE = "autoscaler";
   static final int REPLICAS = 2;
   static final int MEMORY_MIB = 512;
-  static final String CPU = "500m";
+
+  /** It reads JSON and decides once a second; two replicas of a quarter core each. */
+  static final String CPU = "250m";
+
   static final String SPEC_KEY = "appspark.yaml";
   static final String SPEC_DIR = "/etc/appspark/spec";
   static final String LEASE_DURATION = "15s";
@@ -118,6 +122,9 @@ final class AutoscalerModel {
     env.add(setting("MIN_WORKERS", Integer.toString(workers.min())));
     env.add(setting("MAX_WORKERS", Integer.toString(workers.max())));
     env.add(setting("CORES_PER_WORKER", Integer.toString(workers.cores())));
+    env.add(setting("IDLE_TIMEOUT", ScaleDown.setting(cluster.spec().scaleDown().idleTimeout())));
+    env.add(
+        setting("SCALE_DOWN_COOLDOWN", ScaleDown.setting(cluster.spec().scaleDown().cooldown())));
     env.add(fieldRef("NAMESPACE", "metadata.namespace"));
     env.add(fieldRef("POD_NAME", "metadata.name"));
     env.add(setting("OWNER", cluster.owner().name()));

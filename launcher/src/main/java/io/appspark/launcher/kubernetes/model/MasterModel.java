@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 final class MasterModel {
   static final String ROLE = "master";
   static final int MEMORY_MIB = 1024;
-  static final String CPU = "1";
+
+  /**
+   * A standalone master only coordinates: half a core leaves a small namespace room for workers.
+   */
+  static final String CPU = "500m";
 
   private final ClusterModel cluster;
 

@@ -268,6 +268,8 @@ class ClusterModelTest {
         .containsEntry("APPSPARK_AUTOSCALER_MIN_WORKERS", "1")
         .containsEntry("APPSPARK_AUTOSCALER_MAX_WORKERS", "4")
         .containsEntry("APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2")
+        .containsEntry("APPSPARK_AUTOSCALER_IDLE_TIMEOUT", "60000ms")
+        .containsEntry("APPSPARK_AUTOSCALER_SCALE_DOWN_COOLDOWN", "120000ms")
         .containsEntry("APPSPARK_AUTOSCALER_OWNER", "shop")
         .containsEntry("APPSPARK_AUTOSCALER_SPEC_FILE", "/etc/appspark/spec/appspark.yaml")
         .containsEntry("APPSPARK_AUTOSCALER_IMAGE", "appspark/spark:test")
