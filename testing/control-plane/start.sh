@@ -64,33 +64,18 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+# shellcheck source=testing/processes.sh
+source "$HERE/../processes.sh"
+RUN_DIR=$RUN LOG_DIR=$LOGS
 T0=$(now)
 
 # ---- ports ------------------------------------------------------------------
-# Random loopback ports below the kernel's ephemeral range (so that outgoing
-# connections do not take them meanwhile), skipping ones that answer.
-declare -A taken=()
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 12000))
-    [[ -z ${taken[$p]:-} ]] || continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      taken[$p]=1
-      echo "$p"
-      return
-    fi
-  done
-  die "no free loopback port found"
-}
-ETCD_PORT=$(free_port); taken[$ETCD_PORT]=1
-ETCD_PEER_PORT=$(free_port); taken[$ETCD_PEER_PORT]=1
-API_PORT=$(free_port); taken[$API_PORT]=1
-KCM_PORT=$(free_port); taken[$KCM_PORT]=1
-SCHED_PORT=$(free_port); taken[$SCHED_PORT]=1
-KWOK_PORT=$(free_port); taken[$KWOK_PORT]=1
+ETCD_PORT=$(free_port); mark_taken "$ETCD_PORT"
+ETCD_PEER_PORT=$(free_port); mark_taken "$ETCD_PEER_PORT"
+API_PORT=$(free_port); mark_taken "$API_PORT"
+KCM_PORT=$(free_port); mark_taken "$KCM_PORT"
+SCHED_PORT=$(free_port); mark_taken "$SCHED_PORT"
+KWOK_PORT=$(free_port); mark_taken "$KWOK_PORT"
 APISERVER_URL=https://127.0.0.1:$API_PORT
 
 # ---- PKI (EC P-256, quick to generate) ---------------------------------------
@@ -169,37 +154,6 @@ for c in kube-controller-manager kube-scheduler kwok; do kubeconfig "$STATE/$c.k
 export KUBECONFIG=$STATE/kubeconfig
 
 # ---- processes ----------------------------------------------------------------
-alive() { [[ -e /proc/$1 ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
-# launch NAME BINARY ARGS...: own session (survives this script and a ^C of
-# its caller), output to logs/NAME.log, pid in run/NAME.pid.
-launch() {
-  local name=$1; shift
-  setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
-  started=1
-}
-# wait_for DESCRIPTION NAME COMMAND...: polls COMMAND (every 0.2 s, at most
-# $TIMEOUT s) until it succeeds; fails at once if process NAME has died.
-wait_for() {
-  local what=$1 name=$2 deadline pid
-  shift 2
-  pid=$(<"$RUN/$name.pid")
-  deadline=$((SECONDS + TIMEOUT))
-  until "$@" >/dev/null 2>&1; do
-    if ! alive "$pid"; then
-      log "$name exited while waiting for $what; last lines of $LOGS/$name.log:"
-      tail -n 25 "$LOGS/$name.log" >&2 || true
-      die "$name died"
-    fi
-    if ((SECONDS >= deadline)); then
-      log "last lines of $LOGS/$name.log:"
-      tail -n 25 "$LOGS/$name.log" >&2 || true
-      die "timed out after ${TIMEOUT}s waiting for $what"
-    fi
-    sleep 0.2 # poll interval
-  done
-  log "$what: ok at +$(since "$T1")s"
-}
 get_ok() { # URL [curl args...]: the endpoint answers exactly "ok"
   local url=$1; shift
   [[ $(curl -sS --max-time 3 "$@" "$url") == ok ]]
@@ -208,6 +162,7 @@ api_get_ok() { get_ok "$APISERVER_URL$1" --cacert "$PKI/ca.crt" --cert "$PKI/adm
 
 T_SETUP=$(since "$T0") # ports, keys, certificates, kubeconfigs
 T1=$(now)              # the control plane's own start-up is timed from here
+T_REF=$T1
 launch etcd "$ETCD_BIN/etcd" \
   --name=appspark --data-dir="$STATE/etcd" \
   --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \

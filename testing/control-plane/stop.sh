@@ -21,23 +21,11 @@ STATE=$(cd "$1" && pwd)
 RUN=$STATE/run
 GRACE=${APPSPARK_CP_STOP_TIMEOUT:-15}
 CACHE=${APPSPARK_CACHE:-$HOME/.cache/appspark}
+# shellcheck source=testing/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../processes.sh"
 
-alive() { [[ -e /proc/$1 ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
 # ours PID: the process's command line mentions the state directory.
 ours() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$STATE/"; }
-
-# wait_gone SECONDS PID...: polls until every pid has exited; fails on timeout.
-wait_gone() {
-  local deadline=$((SECONDS + $1)) p left
-  shift
-  while :; do
-    left=0
-    for p in "$@"; do alive "$p" && left=1; done
-    ((left == 0)) && return 0
-    ((SECONDS >= deadline)) && return 1
-    sleep 0.1 # poll interval
-  done
-}
 
 stop_pids() { # NAME PID...
   local name=$1 p

@@ -59,7 +59,7 @@ done
 ip link show "$BRIDGE" >/dev/null 2>&1 && die "the bridge $BRIDGE exists: another node runs on this machine (or one was not stopped: testing/node/stop.sh its STATE_DIR)"
 
 rm -rf "$N"
-mkdir -p "$N"/{run,logs,pki,cni/net.d,var-lib,var-log,sysctl,ns-run}
+mkdir -p "$N"/{run,logs,pki,cni/net.d,var-lib,var-log,sysctl}
 started=0
 on_exit() {
   local rc=$?
@@ -71,28 +71,19 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+# shellcheck source=testing/processes.sh
+source "$HERE/../processes.sh"
+RUN_DIR=$N/run LOG_DIR=$N/logs
 T0=$(now)
-alive() { [[ -e /proc/$1 ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
+T_REF=$T0
 # created WHAT: stop.sh undoes exactly what this file lists, in reverse order.
 created() { echo "$*" >>"$N/created"; started=1; }
 
-declare -A taken=()
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 12000))
-    [[ -z ${taken[$p]:-} ]] || continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then taken[$p]=1; echo "$p"; return; fi
-  done
-  die "no free loopback port found"
-}
-KUBELET_PORT=$(free_port); taken[$KUBELET_PORT]=1
-KUBELET_HEALTHZ_PORT=$(free_port); taken[$KUBELET_HEALTHZ_PORT]=1
-PROXY_HEALTHZ_PORT=$(free_port); taken[$PROXY_HEALTHZ_PORT]=1
-PROXY_METRICS_PORT=$(free_port); taken[$PROXY_METRICS_PORT]=1
-COREDNS_HEALTH_PORT=$(free_port); taken[$COREDNS_HEALTH_PORT]=1
+KUBELET_PORT=$(free_port); mark_taken "$KUBELET_PORT"
+KUBELET_HEALTHZ_PORT=$(free_port); mark_taken "$KUBELET_HEALTHZ_PORT"
+PROXY_HEALTHZ_PORT=$(free_port); mark_taken "$PROXY_HEALTHZ_PORT"
+PROXY_METRICS_PORT=$(free_port); mark_taken "$PROXY_METRICS_PORT"
+COREDNS_HEALTH_PORT=$(free_port); mark_taken "$COREDNS_HEALTH_PORT"
 API_PROXY_PORT=6443   # on the node address: where pods reach the apiserver (the kubernetes Service)
 
 # ---- credentials (signed by the control plane's CA) ----------------------------------
@@ -211,37 +202,10 @@ created namespace
 HOLDER=$(<"$N/run/namespace.pid")
 in_ns() { nsenter -t "$HOLDER" -m -- "$@"; }
 
-# launch NAME [--ns] COMMAND...: own session, output to logs/NAME.log, pid in run/NAME.pid.
-launch() {
+# launch_in_ns NAME COMMAND...: launch (processes.sh) inside the node's mount namespace.
+launch_in_ns() {
   local name=$1; shift
-  if [[ $1 == --ns ]]; then
-    shift
-    setsid nsenter -t "$HOLDER" -m -- "$@" >"$N/logs/$name.log" 2>&1 </dev/null &
-  else
-    setsid "$@" >"$N/logs/$name.log" 2>&1 </dev/null &
-  fi
-  echo $! >"$N/run/$name.pid"
-}
-# wait_for DESCRIPTION NAME COMMAND...: bounded poll of COMMAND; fails at once if NAME died.
-wait_for() {
-  local what=$1 name=$2 deadline pid
-  shift 2
-  pid=$(<"$N/run/$name.pid")
-  deadline=$((SECONDS + TIMEOUT))
-  until "$@" >/dev/null 2>&1; do
-    if ! alive "$pid"; then
-      log "$name exited while waiting for $what; last lines of $N/logs/$name.log:"
-      tail -n 25 "$N/logs/$name.log" >&2 || true
-      die "$name died"
-    fi
-    if ((SECONDS >= deadline)); then
-      log "last lines of $N/logs/$name.log:"
-      tail -n 25 "$N/logs/$name.log" >&2 || true
-      die "timed out after ${TIMEOUT}s waiting for $what"
-    fi
-    sleep 0.2 # poll interval
-  done
-  log "$what: ok at +$(since "$T0")s"
+  launch "$name" nsenter -t "$HOLDER" -m -- "$@"
 }
 wait_for "the private mount namespace" namespace test -e "$N/run/namespace.ready"
 
@@ -293,7 +257,7 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.snapshotter.v1.bt
     stream_server_address = "127.0.0.1"
     stream_server_port = "0"
 EOF
-launch containerd --ns env PATH="$CONTAINERD_BIN:$PATH" "$CONTAINERD_BIN/containerd" --config "$N/containerd/config.toml"
+launch_in_ns containerd env PATH="$CONTAINERD_BIN:$PATH" "$CONTAINERD_BIN/containerd" --config "$N/containerd/config.toml"
 CTR=("$CONTAINERD_BIN/ctr" --address "$SOCK" -n k8s.io)
 wait_for "containerd answers" containerd in_ns "${CTR[@]}" version
 in_ns "${CTR[@]}" images import --no-unpack=false "$PAUSE_TAR" >/dev/null || die "could not import the pause image"
@@ -400,7 +364,7 @@ fileCheckFrequency: 20s
 maxPods: 60
 podLogsDir: /var/log/pods
 EOF
-launch kubelet --ns "$KUBE_BIN/kubelet" --config="$N/kubelet.yaml" --kubeconfig="$N/kubelet.kubeconfig" \
+launch_in_ns kubelet "$KUBE_BIN/kubelet" --config="$N/kubelet.yaml" --kubeconfig="$N/kubelet.kubeconfig" \
   --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --node-labels=appspark.io/node=real \
   --cert-dir="$N/pki/kubelet-serving" --v=1
 created kubelet
@@ -424,7 +388,6 @@ nodePortAddresses: ["$NODE_IP/32"]
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 iptables: {localhostNodePorts: false}
 EOF
-created kube-proxy
 launch kube-proxy "$KUBE_BIN/kube-proxy" --config="$N/kube-proxy.yaml" --v=1
 proxy_ok() { curl -sf --max-time 2 "http://127.0.0.1:$PROXY_HEALTHZ_PORT/healthz"; }
 wait_for "kube-proxy /healthz" kube-proxy proxy_ok

@@ -20,18 +20,8 @@ touch "$N/created"
 made() { grep -qx "$1" "$N/created"; }
 made_value() { sed -n "s/^$1 //p" "$N/created" | tail -n 1; }
 
-alive() { [[ -e /proc/$1 ]] && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
-wait_gone() { # SECONDS PID...
-  local deadline=$((SECONDS + $1)) p left
-  shift
-  while :; do
-    left=0
-    for p in "$@"; do alive "$p" && left=1; done
-    ((left == 0)) && return 0
-    ((SECONDS >= deadline)) && return 1
-    sleep 0.1 # poll interval
-  done
-}
+# shellcheck source=testing/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../processes.sh"
 # stop NAME [SIGNAL]: the process of run/NAME.pid, SIGKILL if it outlives the grace period.
 stop() {
   local name=$1 sig=${2:-TERM} f=$N/run/$1.pid pid

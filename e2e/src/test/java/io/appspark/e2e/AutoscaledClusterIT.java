@@ -10,10 +10,18 @@ import io.appspark.testing.kubernetes.AppDeployments;
 import io.appspark.testing.kubernetes.EnableRealNode;
 import io.appspark.testing.kubernetes.RealNode;
 import io.appspark.testing.kubernetes.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -25,6 +33,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -40,6 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
 class AutoscaledClusterIT {
   private static final String APP = "shop";
   private static final Duration POD_WORK = Duration.ofMinutes(5);
+  private static final List<Class<? extends HasMetadata>> CLUSTER_KINDS =
+      List.of(
+          Pod.class,
+          Deployment.class,
+          Service.class,
+          ConfigMap.class,
+          Secret.class,
+          NetworkPolicy.class,
+          Role.class,
+          RoleBinding.class,
+          ServiceAccount.class);
 
   private final KubernetesClient client;
   private final String ns;
@@ -166,9 +186,9 @@ class AutoscaledClusterIT {
     return (int) workerPods().stream().filter(AutoscaledClusterIT::ready).count();
   }
 
-  private static java.util.Optional<Integer> terminated(Pod pod) {
+  private static Optional<Integer> terminated(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return pod.getStatus().getContainerStatuses().stream()
         .map(ContainerStatus::getState)
@@ -257,60 +277,14 @@ class AutoscaledClusterIT {
     }
   }
 
+  /** Every kind of object a cluster has, labelled as the cluster's. */
   private List<HasMetadata> clusterObjects() {
-    List<HasMetadata> left = new java.util.ArrayList<>();
-    var selector = client.pods().inNamespace(ns).withLabel("appspark.io/cluster", APP);
-    left.addAll(selector.list().getItems());
-    left.addAll(
-        client
-            .apps()
-            .deployments()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    left.addAll(
-        client.services().inNamespace(ns).withLabel("appspark.io/cluster", APP).list().getItems());
-    left.addAll(
-        client
-            .configMaps()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    left.addAll(
-        client.secrets().inNamespace(ns).withLabel("appspark.io/cluster", APP).list().getItems());
-    left.addAll(
-        client
-            .network()
-            .networkPolicies()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    left.addAll(
-        client
-            .rbac()
-            .roles()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    left.addAll(
-        client
-            .rbac()
-            .roleBindings()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    left.addAll(
-        client
-            .serviceAccounts()
-            .inNamespace(ns)
-            .withLabel("appspark.io/cluster", APP)
-            .list()
-            .getItems());
-    return left;
+    return CLUSTER_KINDS.stream()
+        .flatMap(
+            kind ->
+                client.resources(kind).inNamespace(ns).withLabel("appspark.io/cluster", APP).list()
+                    .getItems().stream())
+        .map(HasMetadata.class::cast)
+        .toList();
   }
 }
