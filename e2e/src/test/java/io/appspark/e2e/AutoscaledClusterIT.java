@@ -282,8 +282,13 @@ class AutoscaledClusterIT {
     return CLUSTER_KINDS.stream()
         .flatMap(
             kind ->
-                client.resources(kind).inNamespace(ns).withLabel("appspark.io/cluster", APP).list()
-                    .getItems().stream())
+                client
+                    .resources(kind)
+                    .inNamespace(ns)
+                    .withLabel("appspark.io/cluster", APP)
+                    .list()
+                    .getItems()
+                    .stream())
         .map(HasMetadata.class::cast)
         .toList();
   }
