@@ -2,8 +2,10 @@ package io.appspark.launcher.cli;
 
 import io.appspark.launcher.ExitCode;
 import io.appspark.launcher.LauncherException;
+import io.appspark.launcher.kubernetes.ApiRefusal;
 import io.appspark.launcher.secrets.SecretException;
 import io.appspark.launcher.spec.InvalidSpecException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,6 +53,10 @@ public final class Main {
           }
           if (e instanceof SecretException se) {
             context.err().println("appspark: " + se.getMessage());
+            return ExitCode.FAILED.code();
+          }
+          if (e instanceof KubernetesClientException kce) {
+            context.err().println("appspark: " + ApiRefusal.describe(kce));
             return ExitCode.FAILED.code();
           }
           if (e instanceof IllegalStateException ise) {

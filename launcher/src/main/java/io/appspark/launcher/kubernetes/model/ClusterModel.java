@@ -200,8 +200,11 @@ public final class ClusterModel {
   }
 
   /**
-   * Not the controller (the app's Deployment does not manage these); blocks the owner's foreground
-   * deletion until the object is gone.
+   * Not the controller (the app's Deployment does not manage these), and no {@code
+   * blockOwnerDeletion}: where the OwnerReferencesPermissionEnforcement admission plugin runs (as
+   * on OpenShift) setting it needs update on the owner's finalizers, which a namespace's {@code
+   * admin} does not hold. Garbage collection removes these objects with the owner all the same;
+   * only a foreground deletion of the owner no longer waits for them.
    */
   OwnerReference ownerReference() {
     return new OwnerReferenceBuilder()
@@ -210,7 +213,6 @@ public final class ClusterModel {
         .withName(owner.name())
         .withUid(owner.uid())
         .withController(false)
-        .withBlockOwnerDeletion(true)
         .build();
   }
 

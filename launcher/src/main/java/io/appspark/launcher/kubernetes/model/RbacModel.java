@@ -15,10 +15,10 @@ import java.util.List;
  * ClusterRole): manage worker pods, record Events, hold its leader-election Lease, apply
  * (server-side apply: get, create, patch) the cluster's Spark ConfigMap and the master's and
  * Connect server's Deployment and Service by name, read the owner Deployment (its uid for
- * ownerReferences), and set {@code blockOwnerDeletion} on the pods it creates (clusters with the
- * OwnerReferencesPermissionEnforcement admission plugin, such as OpenShift, require update on the
- * owner's finalizers for that). Pods cannot be limited by name: their names are new. Nothing here
- * lists Deployments, reads Secrets or reaches another namespace.
+ * ownerReferences). Nothing here exceeds what a namespace's {@code admin} holds, so that such a
+ * user may create this Role (RBAC refuses to grant more than the granter has). Pods cannot be
+ * limited by name: their names are new. Nothing here lists Deployments, reads Secrets or reaches
+ * another namespace.
  */
 final class RbacModel {
   static final String COMPONENT = "autoscaler";
@@ -56,8 +56,7 @@ final class RbacModel {
         rule("", "configmaps", List.of(names.config()), "get", "create", "patch"),
         rule("", "services", workloads, "get", "create", "patch"),
         rule("apps", "deployments", workloads, "get", "create", "patch"),
-        rule("apps", "deployments", List.of(owner), "get"),
-        rule("apps", "deployments/finalizers", List.of(owner), "update"));
+        rule("apps", "deployments", List.of(owner), "get"));
   }
 
   RoleBinding roleBinding() {
