@@ -6,15 +6,19 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
  * A job whose demand for executors is known in advance, to watch a cluster grow and shrink: rounds
  * of {@code tasks} tasks of {@code taskMillis} each, {@code gapMillis} apart; with {@code
  * shuffle=true} each round shuffles {@code records} records of 1 KB and its reduce tasks are the
- * slow ones. Checks its own result and writes what its driver saw to {@code report}.
+ * slow ones; {@code cache=true} keeps the records cached (memory, then disk) before the shuffle,
+ * and counts them there first. Checks its own result and writes what its driver saw to {@code
+ * report}.
  *
  * <pre>
  * appspark submit --class io.appspark.examples.elastic.ElasticJob appspark-examples.jar \
@@ -31,8 +35,10 @@ public final class ElasticJob {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
     long gapMillis = Long.parseLong(opts.getOrDefault("gapMillis", "0"));
     boolean shuffle = Boolean.parseBoolean(opts.getOrDefault("shuffle", "false"));
+    boolean cache = Boolean.parseBoolean(opts.getOrDefault("cache", "false"));
     int records = Integer.parseInt(opts.getOrDefault("records", "20000"));
-    // report=stdout: the report as one line "elastic-job-report {...}" (a driver in a pod).
+    // report=stdout: the report as one line "elastic-job-report {...}", and each progress line as
+    // it happens (a driver in a pod).
     String reportTo = opts.getOrDefault("report", "elastic-job.json");
     Path report = Path.of(reportTo.equals("stdout") ? "/tmp/elastic-job.json" : reportTo);
     Path progress = Path.of(report + ".progress");
@@ -45,7 +51,7 @@ public final class ElasticJob {
             builder.config(k, v);
           }
         });
-    JobTelemetry telemetry = new JobTelemetry(progress);
+    JobTelemetry telemetry = new JobTelemetry(progress, reportTo.equals("stdout"));
     try (SparkSession spark = builder.getOrCreate()) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       sc.sc().addSparkListener(telemetry);
@@ -59,7 +65,7 @@ public final class ElasticJob {
         }
         result +=
             shuffle
-                ? shuffleRound(sc, tasks, taskMillis, records)
+                ? shuffleRound(sc, tasks, taskMillis, records, cache)
                 : backlogRound(sc, tasks, taskMillis);
         expected += shuffle ? expectedShuffle(records) : expectedBacklog(tasks);
       }
@@ -99,10 +105,19 @@ public final class ElasticJob {
   }
 
   /** Shuffles 1 KB records by key; the reduce tasks are slow: sum over keys of the record count. */
-  static long shuffleRound(JavaSparkContext sc, int tasks, long taskMillis, int records) {
+  static long shuffleRound(
+      JavaSparkContext sc, int tasks, long taskMillis, int records, boolean cache) {
     String payload = "x".repeat(1024);
-    return sc.parallelize(LongStream.range(0, records).boxed().toList(), tasks)
-        .mapToPair(i -> new Tuple2<>(i % (tasks * 4), payload + i))
+    JavaPairRDD<Long, String> pairs =
+        sc.parallelize(LongStream.range(0, records).boxed().toList(), tasks)
+            .mapToPair(i -> new Tuple2<>(i % (tasks * 4), payload + i));
+    if (cache) {
+      pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK());
+      if (pairs.count() != records) {
+        throw new IllegalStateException("the cached records are not all there");
+      }
+    }
+    return pairs
         .groupByKey(tasks)
         .mapPartitions(
             it -> {

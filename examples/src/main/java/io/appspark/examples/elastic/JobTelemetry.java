@@ -19,18 +19,21 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 /**
  * What the driver itself saw, for tests and benchmarks: stages and their attempts, failed tasks,
  * executors coming and going, jobs. Each event is also appended as one line to a progress file at
- * once, so a test can act at a given moment of the job (e.g. once a shuffle is being read).
+ * once, so a test can act at a given moment of the job (e.g. once a shuffle is being read); a
+ * driver in a pod echoes the lines to standard output as well, prefixed {@code elastic-job: }.
  */
 final class JobTelemetry extends SparkListener {
   private final Path progress;
+  private final boolean echo;
   private final List<String> stages = new ArrayList<>();
   private final List<String> executors = new ArrayList<>();
   private final List<String> jobs = new ArrayList<>();
   private int failedTasks;
   private int retriedStages;
 
-  JobTelemetry(Path progress) {
+  JobTelemetry(Path progress, boolean echo) {
     this.progress = progress;
+    this.echo = echo;
   }
 
   /** Tells the progress file where the driver's UI (and its metrics) is. */
@@ -175,6 +178,9 @@ final class JobTelemetry extends SparkListener {
   }
 
   private void line(String text) {
+    if (echo) {
+      System.out.println("elastic-job: " + text);
+    }
     try {
       Files.writeString(
           progress, text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -30,6 +30,18 @@ public class ControlPlaneExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    prepare(context);
+  }
+
+  /**
+   * The class's namespace and client, made once: before all its tests, or earlier when a class with
+   * a per-class lifecycle gets them in its constructor.
+   */
+  private void prepare(ExtensionContext context) {
+    ExtensionContext.Store store = context.getStore(STORE);
+    if (store.get(TestNamespace.class) != null) {
+      return;
+    }
     ControlPlane plane = controlPlane(context);
     String name = namespaceName(context.getRequiredTestClass());
     KubernetesClient client = plane.newClient();
@@ -37,7 +49,6 @@ public class ControlPlaneExtension
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
-    ExtensionContext.Store store = context.getStore(STORE);
     store.put(TestNamespace.class, new TestNamespace(name));
     store.put(KubernetesClient.class, client);
   }
@@ -67,6 +78,9 @@ public class ControlPlaneExtension
       return controlPlane(context);
     }
     // Stores look up their parents': a test method's context sees its class's values.
+    if (context.getTestMethod().isEmpty()) {
+      prepare(context);
+    }
     Object value = context.getStore(STORE).get(type);
     if (value == null) {
       throw new ParameterResolutionException(

@@ -1,0 +1,172 @@
+package io.appspark.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The pods of one in-app cluster and of its drivers, as the end-to-end tests look at them. */
+final class ClusterPods {
+  static final Duration POD_WORK = Duration.ofMinutes(5);
+
+  private final KubernetesClient client;
+  private final String ns;
+  private final String cluster;
+
+  ClusterPods(KubernetesClient client, String ns, String cluster) {
+    this.client = client;
+    this.ns = ns;
+    this.cluster = cluster;
+  }
+
+  List<Pod> withRole(String role) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabels(Map.of("appspark.io/cluster", cluster, "appspark.io/role", role))
+        .list()
+        .getItems();
+  }
+
+  List<Pod> workers() {
+    return withRole("worker");
+  }
+
+  Pod pod(String name) {
+    return client.pods().inNamespace(ns).withName(name).get();
+  }
+
+  String log(String name) {
+    return client.pods().inNamespace(ns).withName(name).getLog();
+  }
+
+  /** Creates a driver pod and waits until it ends; returns it as it ended. */
+  Pod runToEnd(DriverPod driver) {
+    client.pods().inNamespace(ns).resource(driver.pod()).create();
+    return awaitEnded(driver.name());
+  }
+
+  Pod awaitEnded(String name) {
+    return await("the driver pod " + name + " ends")
+        .atMost(POD_WORK)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> pod(name), p -> p != null && ended(p));
+  }
+
+  void awaitAutoscalerLeader() {
+    await("an autoscaler replica leads")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> withRole("autoscaler").stream().anyMatch(ClusterPods::ready));
+  }
+
+  /**
+   * Watches the cluster's worker pods: the exit code of each that ended, the most ready at once.
+   */
+  WorkerWatch watchWorkers() {
+    WorkerWatch seen = new WorkerWatch();
+    seen.watch =
+        client
+            .pods()
+            .inNamespace(ns)
+            .withLabels(Map.of("appspark.io/cluster", cluster, "appspark.io/role", "worker"))
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    terminated(pod)
+                        .ifPresent(code -> seen.exitCodes.put(pod.getMetadata().getName(), code));
+                    int ready = (int) workers().stream().filter(ClusterPods::ready).count();
+                    seen.mostReady.accumulateAndGet(ready, Math::max);
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+    return seen;
+  }
+
+  static final class WorkerWatch implements AutoCloseable {
+    final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
+    final AtomicInteger mostReady = new AtomicInteger();
+    private Watch watch;
+
+    @Override
+    public void close() {
+      watch.close();
+    }
+  }
+
+  /** No container log of the namespace holds the cluster's RPC secret. */
+  void assertNoSecretInLogs() {
+    String encoded =
+        client
+            .secrets()
+            .inNamespace(ns)
+            .withName(cluster + "-spark-auth")
+            .get()
+            .getData()
+            .get("secret");
+    String secret = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+      for (var container : pod.getSpec().getContainers()) {
+        String log =
+            client
+                .pods()
+                .inNamespace(ns)
+                .withName(pod.getMetadata().getName())
+                .inContainer(container.getName())
+                .getLog();
+        assertThat(log).as("log of " + pod.getMetadata().getName()).doesNotContain(secret);
+      }
+    }
+  }
+
+  static Optional<Integer> terminated(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .map(ContainerStatus::getState)
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated().getExitCode())
+        .findFirst();
+  }
+
+  static boolean ended(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The report line of an ElasticJob driver run with {@code report=stdout}. */
+  static JsonNode report(String log) throws Exception {
+    String line =
+        log.lines()
+            .filter(l -> l.startsWith("elastic-job-report "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no report in the driver's log:\n" + log));
+    return new ObjectMapper().readTree(line.substring("elastic-job-report ".length()));
+  }
+}
