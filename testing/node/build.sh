@@ -6,6 +6,7 @@
 #   crictl-<v>/bin/crictl
 #   coredns-<v>/bin/coredns
 #   pause-<source hash>/pause.tar                       (the sandbox image, our own pause/)
+#   netpol-<source hash>/bin/appspark-netpol            (the NetworkPolicy enforcer, our own netpol/)
 # kubelet and kube-proxy come from the control plane's build (same release, same wrapper
 # module), which this script runs first. runc, the CNI plugins, iptables, nftables, conntrack
 # and socat are Debian packages, installed here when missing. Idempotent: a binary that exists
@@ -31,6 +32,10 @@ PAUSE_HASH=$(cat "$HERE/pause/go.mod" "$HERE/pause/main.go" | sha256sum | cut -c
 PAUSE_DIR=$CACHE/pause-$PAUSE_HASH
 # The tag every node imports and the kubelet's sandbox image: never pulled.
 PAUSE_IMAGE=appspark.local/pause:$PAUSE_HASH
+# The enforcer is keyed by its sources (not its tests): an edit builds a new one.
+NETPOL_HASH=$(cd "$HERE/netpol" && find . \( -name '*.go' ! -name '*_test.go' \) -o -name go.mod -o -name go.sum |
+  LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+NETPOL_DIR=$CACHE/netpol-$NETPOL_HASH
 DEBIAN_PACKAGES=(runc containernetworking-plugins iptables nftables conntrack socat util-linux iproute2 buildah)
 
 log() { printf 'node/build.sh: %s\n' "$*" >&2; }
@@ -43,6 +48,7 @@ CRICTL_BIN=$CRICTL_DIR/bin
 COREDNS_BIN=$COREDNS_DIR/bin
 PAUSE_TAR=$PAUSE_DIR/pause.tar
 PAUSE_IMAGE=$PAUSE_IMAGE
+NETPOL_BIN=$NETPOL_DIR/bin
 RUNC=$(command -v runc)
 CNI_BIN=/usr/lib/cni
 EOF
@@ -63,6 +69,7 @@ all_built() {
   has "$CRICTL_VERSION" "$CRICTL_DIR/bin/crictl" --version || return 1
   has "$COREDNS_VERSION" "$COREDNS_DIR/bin/coredns" -version || return 1
   [[ -s $PAUSE_DIR/pause.tar ]] || return 1
+  [[ -x $NETPOL_DIR/bin/appspark-netpol ]] || return 1
   local p
   for p in runc /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback iptables nft conntrack socat nsenter unshare; do
     command -v "$p" >/dev/null 2>&1 || return 1
@@ -93,7 +100,7 @@ fi
 # kubelet and kube-proxy are built with the control plane (one wrapper module, one release).
 "$HERE/../control-plane/build.sh" >/dev/null
 
-go_env_under_cache 26 "the node's containerd $CONTAINERD_VERSION, crictl and CoreDNS"
+go_env_under_cache 26 "the node's containerd $CONTAINERD_VERSION, crictl, CoreDNS and NetworkPolicy enforcer"
 exec 9>"$CACHE/.build.lock"
 flock 9 || die "cannot lock $CACHE/.build.lock"
 
@@ -131,6 +138,21 @@ if has "$COREDNS_VERSION" "$COREDNS_DIR/bin/coredns" -version; then
   log "coredns $COREDNS_VERSION: already built"
 else
   go_install "$COREDNS_DIR" coredns "$COREDNS_VERSION" github.com/coredns/coredns
+fi
+
+# ---- the NetworkPolicy enforcer -------------------------------------------------
+# Its client-go and every shared dependency are the control plane's versions, so with the build
+# cache warm from the Kubernetes build only its own packages compile.
+if [[ -x $NETPOL_DIR/bin/appspark-netpol ]]; then
+  log "appspark-netpol $NETPOL_HASH: already built"
+else
+  mkdir -p "$NETPOL_DIR/bin"
+  log "building appspark-netpol $NETPOL_HASH"
+  t=$(now)
+  (cd "$HERE/netpol" && go build -ldflags "-s -w" -o "$NETPOL_DIR/bin/.appspark-netpol.tmp" .) \
+    || die "go build of testing/node/netpol failed"
+  mv -f "$NETPOL_DIR/bin/.appspark-netpol.tmp" "$NETPOL_DIR/bin/appspark-netpol"
+  record_time "appspark-netpol-$NETPOL_HASH" "$(elapsed "$t")"
 fi
 
 # ---- the pause image ------------------------------------------------------------
