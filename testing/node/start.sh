@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Joins one real Kubernetes node to a control plane that testing/control-plane/start.sh started:
-# containerd + runc, a CNI bridge, the kubelet, kube-proxy (nftables) and CoreDNS, all as host
-# processes.
+# containerd + runc, a CNI bridge, the kubelet, kube-proxy (nftables), our NetworkPolicy enforcer
+# (netpol/, table inet appspark-netpol) and CoreDNS, all as host processes.
 #
 # Usage: testing/node/start.sh STATE_DIR        (the control plane's state directory)
 #   env: APPSPARK_NODE_BRIDGE (aspk0), APPSPARK_NODE_CIDR (10.250.0.0/24; the node takes its
@@ -84,6 +84,8 @@ KUBELET_HEALTHZ_PORT=$(free_port); mark_taken "$KUBELET_HEALTHZ_PORT"
 PROXY_HEALTHZ_PORT=$(free_port); mark_taken "$PROXY_HEALTHZ_PORT"
 PROXY_METRICS_PORT=$(free_port); mark_taken "$PROXY_METRICS_PORT"
 COREDNS_HEALTH_PORT=$(free_port); mark_taken "$COREDNS_HEALTH_PORT"
+NETPOL_HEALTHZ_PORT=$(free_port); mark_taken "$NETPOL_HEALTHZ_PORT"
+NETPOL_TABLE=appspark-netpol
 API_PROXY_PORT=6443   # on the node address: where pods reach the apiserver (the kubernetes Service)
 
 # ---- credentials (signed by the control plane's CA) ----------------------------------
@@ -374,7 +376,7 @@ node_ready() {
 wait_for "node $NODE_NAME Ready" kubelet node_ready
 T_NODE=$(since "$T0")
 
-# ---- kube-proxy, CoreDNS --------------------------------------------------
+# ---- kube-proxy, the NetworkPolicy enforcer, CoreDNS ------------------------------------
 cat >"$N/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -391,6 +393,15 @@ EOF
 launch kube-proxy "$KUBE_BIN/kube-proxy" --config="$N/kube-proxy.yaml" --v=1
 proxy_ok() { curl -sf --max-time 2 "http://127.0.0.1:$PROXY_HEALTHZ_PORT/healthz"; }
 wait_for "kube-proxy /healthz" kube-proxy proxy_ok
+
+# NetworkPolicy on the forward hook after kube-proxy's DNAT (netpol/ruleset says how); traffic
+# from the node, and from pods to the node's address, is not filtered. It deletes its table
+# when it stops; stop.sh does too, in case it could not.
+created netpol "$NETPOL_TABLE"
+launch netpol "$NETPOL_BIN/appspark-netpol" --kubeconfig="$KUBECONFIG" --table="$NETPOL_TABLE" \
+  --node-ips="$NODE_IP" --healthz-addr="127.0.0.1:$NETPOL_HEALTHZ_PORT" --v=1
+netpol_ok() { curl -sf --max-time 2 "http://127.0.0.1:$NETPOL_HEALTHZ_PORT/healthz"; }
+wait_for "the NetworkPolicy enforcer's first sync" netpol netpol_ok
 
 cat >"$N/Corefile" <<EOF
 cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
@@ -428,11 +439,12 @@ CRICTL_CONFIG=$N/crictl.yaml
 NODE_NAMESPACE_PID=$HOLDER
 KUBELET_PORT=$KUBELET_PORT
 PAUSE_IMAGE=$PAUSE_IMAGE
+NETPOL_TABLE=$NETPOL_TABLE
 EOF
 cat >"$N/timings" <<EOF
 # seconds from the start of node/start.sh
 node_ready_s=$T_NODE
 all_ready_s=$T_ALL
 EOF
-log "node $NODE_NAME Ready at ${T_NODE}s, kube-proxy and CoreDNS at ${T_ALL}s (stop: $HERE/stop.sh $STATE)"
+log "node $NODE_NAME Ready at ${T_NODE}s, kube-proxy, the NetworkPolicy enforcer and CoreDNS at ${T_ALL}s (stop: $HERE/stop.sh $STATE)"
 cat "$N/env"

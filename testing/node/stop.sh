@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Stops the node that testing/node/start.sh joined to the control plane in STATE_DIR, and undoes
 # everything it made on the host: processes (pods and containers included), the mount namespace
-# (and with it every mount), cgroups, the bridge and its route, its netfilter chains and tables,
-# sysctls it changed (but ip_forward, which podman's networks need as well). Safe to run twice and
-# after a failed start: it undoes only what STATE_DIR/node/created lists. Exits non-zero if
-# something could not be undone.
+# (and with it every mount), cgroups, the bridge and its route, its netfilter chains and tables
+# (the NetworkPolicy enforcer's too), sysctls it changed (but ip_forward, which podman's networks
+# need as well). Safe to run twice and after a failed start: it undoes only what
+# STATE_DIR/node/created lists. Exits non-zero if something could not be undone.
 #
 # Usage: testing/node/stop.sh STATE_DIR [--keep-logs]
 set -uo pipefail
@@ -41,6 +41,11 @@ rc=0
 holder=$(cat "$N/run/namespace.pid" 2>/dev/null || true)
 in_ns() { [[ -n $holder ]] && alive "$holder" && nsenter -t "$holder" -m -- "$@"; }
 
+stop netpol
+netpol_table=$(made_value netpol)
+if [[ -n $netpol_table ]] && nft list table inet "$netpol_table" >/dev/null 2>&1; then
+  nft delete table inet "$netpol_table" || { log "could not delete the table inet $netpol_table"; rc=1; }
+fi
 stop kube-proxy
 nft delete table ip kube-proxy 2>/dev/null
 nft delete table ip6 kube-proxy 2>/dev/null
