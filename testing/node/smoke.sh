@@ -2,8 +2,10 @@
 # The real node end to end, in one script: starts a control plane and a real node in STATE_DIR,
 # imports the Spark image (building it first if needed), runs an in-app cluster's master and one
 # worker as pods through `appspark up --kubernetes`, waits until the worker is registered (its
-# real readiness probe), runs a small job from a driver pod, stops everything and ends with
-# "node-smoke: N passed, M failed". Leaves nothing running, also when a step fails.
+# real readiness probe), runs a small job from a driver pod, proves that a NetworkPolicy is
+# enforced (an unlabelled client refused, a labelled one admitted, both by pod and by Service
+# address, and the unlabelled one admitted again once the policy is gone), stops everything and
+# ends with "node-smoke: N passed, M failed". Leaves nothing running, also when a step fails.
 #
 # Usage: testing/node/smoke.sh STATE_DIR
 set -uo pipefail
@@ -115,3 +117,89 @@ no_secret_in_logs() {
 }
 check "no pod's log holds the cluster's secret" no_secret_in_logs
 check "appspark down --kubernetes" "$ROOT/appspark" down --kubernetes -n "$NS" --name "$APP"
+
+# --- NetworkPolicy, enforced by the node's own enforcer (netpol/) -------------------------------------
+NP=node-smoke-netpol
+k create namespace "$NP" >/dev/null
+client_pod() { # NAME LABELS: a pod that only sleeps, to connect from with kubectl exec
+  cat <<EOF
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: $1, labels: {$2}}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 1000450000, runAsGroup: 0, seccompProfile: {type: RuntimeDefault}}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: $image
+    imagePullPolicy: Never
+    command: [sleep, infinity]
+    resources: {limits: {memory: 32Mi}}
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
+EOF
+}
+# The server answers "hello" on 8080 (perl from the image; it has no nc or python).
+{
+  cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: server, labels: {app: server}}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 1000450000, runAsGroup: 0, seccompProfile: {type: RuntimeDefault}}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: $image
+    imagePullPolicy: Never
+    command: [perl, -MIO::Socket::INET, -e, 'my \$s = IO::Socket::INET->new(LocalPort => 8080, Listen => 16, ReuseAddr => 1) or die "listen: \$!"; while (my \$c = \$s->accept) { print \$c "hello\n"; close \$c }']
+    ports: [{name: hello, containerPort: 8080}]
+    readinessProbe: {tcpSocket: {port: hello}, periodSeconds: 1, failureThreshold: 1}
+    resources: {limits: {memory: 32Mi}}
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: server}
+spec: {selector: {app: server}, ports: [{port: 80, targetPort: hello}]}
+EOF
+  client_pod client "role: client"
+  client_pod stranger "app: stranger"
+} | k -n "$NP" apply -f - >/dev/null
+pods_ready() { k -n "$NP" wait --for=condition=Ready pod/server pod/client pod/stranger --timeout="${TIMEOUT}s" >/dev/null; }
+check "netpol: a server pod, a labelled and an unlabelled client pod Ready" pods_ready
+server_ip=$(k -n "$NP" get pod server -o 'jsonpath={.status.podIP}')
+service_ip=$(k -n "$NP" get service server -o 'jsonpath={.spec.clusterIP}')
+reach() { # POD ADDRESS PORT: POD gets the server's hello at ADDRESS:PORT (a dropped SYN ends at 2 s)
+  [[ $(k -n "$NP" exec "$1" -- timeout 2 bash -c "exec 3<>/dev/tcp/$2/$3 && head -c 5 <&3" 2>/dev/null) == hello ]]
+}
+reaches_both() { reach "$1" "$server_ip" 8080 && reach "$1" "$service_ip" 80; }
+refused_both() { ! reach "$1" "$server_ip" 8080 && ! reach "$1" "$service_ip" 80; }
+soon() { # bounded wait for a change the enforcer applies (it debounces 100 ms, then runs nft)
+  local deadline=$((SECONDS + 20))
+  until "$@"; do
+    ((SECONDS >= deadline)) && return 1
+    sleep 0.5 # poll interval
+  done
+}
+check "netpol: without a policy the unlabelled client reaches the server (pod and Service address)" \
+  reaches_both stranger
+k -n "$NP" apply -f - >/dev/null <<EOF
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: clients-only}
+spec:
+  podSelector: {matchLabels: {app: server}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {role: client}}}], ports: [{port: hello}]}]
+EOF
+t=$(now)
+check "netpol: a policy admitting role=client only refuses the unlabelled client (pod and Service address)" \
+  soon refused_both stranger
+echo "     refused, seen $(since "$t") s after the policy was created (a refused try waits 2 s)"
+check "netpol: the labelled client gets through (pod and Service address)" reaches_both client
+server_ready() { [[ $(k -n "$NP" get pod server -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]]; }
+check "netpol: the server stays Ready under the policy (the kubelet probes from the node)" server_ready
+k -n "$NP" delete networkpolicy clients-only >/dev/null
+check "netpol: with the policy deleted the unlabelled client gets through again" soon reaches_both stranger
+k delete namespace "$NP" --wait=false >/dev/null
