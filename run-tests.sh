@@ -46,13 +46,16 @@ testing/control-plane/build.sh
 # The secret ITs run against a real HashiCorp Vault built from its Go module the same way
 # (about 10 CPU-minutes once, sharing the Go build cache with the control plane).
 testing/vault/build.sh
-# The real node beside it: containerd, crictl, CoreDNS and the pause image from Go modules,
-# runc, CNI plugins and netfilter tools from Debian (about 5 CPU-minutes once).
+# The real node beside it: containerd, crictl, CoreDNS, the pause image and our NetworkPolicy
+# enforcer from Go modules, runc, CNI plugins and netfilter tools from Debian (about 5 CPU-minutes
+# once).
 testing/node/build.sh >/dev/null
 spark-image/setup-podman.sh
 echo "=== Go-built servers ready ($((SECONDS - started)) s)" >&2
 run_suite "maven: unit and integration tests" ./mvnw -ntp verify
-run_suite "real node: the Spark image as pods, a driver pod's job (testing/node/smoke.sh)" \
+run_suite "the node's NetworkPolicy enforcer: go vet, go test (testing/node/netpol/test.sh)" \
+  testing/node/netpol/test.sh
+run_suite "real node: the Spark image as pods, a driver pod's job, NetworkPolicy (testing/node/smoke.sh)" \
   bash testing/node/smoke.sh "$(mktemp -d /var/tmp/appspark-node-smoke.XXXXXX)"
 run_suite "nss-wrapper under an arbitrary UID" bash nss-wrapper/test/run-tests.sh
 run_suite "spark image: real containers under arbitrary UIDs" bash spark-image/test/run-tests.sh
