@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -135,6 +136,26 @@ final class ClusterPods {
         assertThat(log).as("log of " + pod.getMetadata().getName()).doesNotContain(secret);
       }
     }
+  }
+
+  /** A pod that runs a bash script once, in the Spark image (which has bash and timeout). */
+  static Pod probe(String name, Map<String, String> labels, String image, String script) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withEnableServiceLinks(false)
+        .addNewContainer()
+        .withName("probe")
+        .withImage(image)
+        .withImagePullPolicy("Never")
+        .withCommand("bash", "-c", script)
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   static Optional<Integer> terminated(Pod pod) {

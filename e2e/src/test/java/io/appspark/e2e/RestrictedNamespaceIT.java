@@ -236,6 +236,50 @@ class RestrictedNamespaceIT {
     }
   }
 
+  @Test
+  void onlyTheAppItsClientsAndTheClusterReachTheSparkPods() {
+    Pod worker = pods.workers().get(0);
+    Pod master = pods.withRole("master").get(0);
+    // The master's RPC port by its Service's name and its UI by pod address, a worker's UI.
+    Map<String, String> targets =
+        Map.of(
+            "master-service", APP + "-spark-master 7077",
+            "master-ui", master.getStatus().getPodIP() + " 8080",
+            "worker-ui", worker.getStatus().getPodIP() + " 8081");
+    assertThat(reachable("stranger", Map.of(), targets))
+        .as("a pod of the namespace without the app's or a client's label")
+        .isEmpty();
+    assertThat(reachable("app-pod", Map.of("app", APP), targets))
+        .as("a pod of the app")
+        .containsOnlyKeys(targets.keySet());
+    assertThat(reachable("notebook", Map.of("appspark.io/client", APP), targets))
+        .as("a client of the cluster (a notebook)")
+        .containsOnlyKeys(targets.keySet());
+  }
+
+  /** Which of the targets ("host port") a pod with these labels can open a connection to. */
+  private Map<String, String> reachable(
+      String name, Map<String, String> labels, Map<String, String> targets) {
+    // Three tries each: a new pod's address reaches the node's policy tables a moment after the
+    // pod starts. A refused connection is dropped, so each try ends by its timeout.
+    StringBuilder script = new StringBuilder();
+    targets.forEach(
+        (key, target) ->
+            script.append(
+                ("set -- %s; for try in 1 2 3; do if timeout 2 bash -c \"exec 3<>/dev/tcp/$1/$2\""
+                        + " 2>/dev/null; then echo \"open %s\"; break; fi; done; ")
+                    .formatted(target, key)));
+    Pod probe = ClusterPods.probe(name, labels, node.sparkImage(), script.toString());
+    team.pods().inNamespace(ns).resource(probe).create();
+    Pod done = pods.awaitEnded(name);
+    String log = pods.log(name);
+    assertThat(done.getStatus().getPhase()).as(log).isEqualTo("Succeeded");
+    return log.lines()
+        .filter(l -> l.startsWith("open "))
+        .map(l -> l.substring("open ".length()))
+        .collect(java.util.stream.Collectors.toMap(k -> k, targets::get));
+  }
+
   /** A worker pod whose worker the master counts as using cores. */
   private Optional<Pod> busyWorker() throws Exception {
     Pod master = pods.withRole("master").get(0);
