@@ -332,7 +332,10 @@ def classic_session(app_name: str, conf: Optional[Mapping[str, str]] = None, env
     """
     cluster = locate(env)
     check_versions(pyspark_version(), cluster_spark_version(env))
-    os.environ["SPARK_HOME"] = str(_launchable_spark_home(spark_home(env)))
+    # An image may ship a ready SPARK_HOME for drivers (the JupyterLab image: pyspark's scripts
+    # beside the cluster's jars, on a read-only root file system).
+    prepared = env.get("APPSPARK_NOTEBOOK_SPARK_HOME", "").strip()
+    os.environ["SPARK_HOME"] = prepared or str(_launchable_spark_home(spark_home(env)))
     from pyspark.sql import SparkSession
 
     settings = driver_settings(cluster, conf, env)
