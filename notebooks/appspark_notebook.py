@@ -89,11 +89,14 @@ def locate(env: Mapping[str, str] = os.environ) -> Cluster:
             raise ClusterNotFound(
                 f"APPSPARK_MASTER_URL must be a spark://host:port URL; got '{master_url}'"
             )
+        name = env.get("APPSPARK_CLUSTER", "").strip() or DEFAULT_CLUSTER
         return Cluster(
-            name=env.get("APPSPARK_CLUSTER", DEFAULT_CLUSTER),
+            name=name,
             master_url=master_url,
             master_web_url=env.get("APPSPARK_MASTER_WEB_URL", ""),
             connect_url=env.get("APPSPARK_CONNECT_URL", ""),
+            # On Kubernetes the cluster's ConfigMap holds what a local connection file does.
+            spark_conf=kubernetes_driver_conf(name, env),
         )
     name = env.get("APPSPARK_CLUSTER", "").strip() or DEFAULT_CLUSTER
     path = state_directory(env) / "clusters" / name / "connection.properties"
@@ -123,6 +126,100 @@ def read_connection_file(path: Path, what: str) -> Cluster:
         local=True,
         auth_secret_file=props.get("appspark.auth.secretFile", ""),
     )
+
+
+# --- the driver settings of a cluster on Kubernetes -----------------------------------------
+
+DRIVER_CONF_KEY = "driver-defaults.conf"
+SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+
+
+def config_map_name(cluster: str) -> str:
+    """The cluster's ConfigMap, which holds ``driver-defaults.conf`` (as the launcher's model
+    names it; io.appspark.client.DriverDefaults reads it the same way)."""
+    return f"{cluster}-spark-conf"
+
+
+def kubernetes_driver_conf(
+    cluster: str, env: Mapping[str, str] = os.environ, service_account: Path = SERVICE_ACCOUNT,
+    api_server: Optional[str] = None,
+) -> dict:
+    """The driver settings of a cluster on Kubernetes (dynamic allocation, executor size,
+    decommissioning, the autoscaler's plugin): ``driver-defaults.conf`` of ConfigMap
+    ``<cluster>-spark-conf``, from the file ``APPSPARK_DRIVER_CONF`` names (the key mounted in the
+    pod), else through the Kubernetes API with the pod's service-account token. Outside a pod
+    (no ``KUBERNETES_SERVICE_HOST``) there are none; in a pod where neither works the error names
+    what to mount or grant."""
+    name = config_map_name(cluster)
+    what = (
+        f"no driver settings for cluster '{cluster}' in this pod (mount the key {DRIVER_CONF_KEY} "
+        f"of ConfigMap {name} and set APPSPARK_DRIVER_CONF to its path, or let the pod's service "
+        f"account get configmaps/{name})"
+    )
+    file = env.get("APPSPARK_DRIVER_CONF", "").strip()
+    if file:
+        try:
+            return parse_properties(Path(file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ClusterNotFound(
+                f"APPSPARK_DRIVER_CONF={file}: no such file: mount the key {DRIVER_CONF_KEY} of the "
+                f"ConfigMap {name} there"
+            ) from None
+    host = env.get("KUBERNETES_SERVICE_HOST", "").strip()
+    if not host and api_server is None:
+        return {}
+    token_file = service_account / "token"
+    try:
+        token = token_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        raise ClusterNotFound(
+            f"{what}: APPSPARK_DRIVER_CONF is not set and the pod has no service-account token "
+            f"({token_file})"
+        ) from None
+    namespace = env.get("APPSPARK_NAMESPACE", "").strip()
+    if not namespace:
+        namespace = (service_account / "namespace").read_text(encoding="utf-8").strip()
+    if api_server is None:
+        port = env.get("KUBERNETES_SERVICE_PORT", "443").strip()
+        api_server = f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
+    return _config_map_from_api(cluster, namespace, api_server, token, service_account, what)
+
+
+def _config_map_from_api(cluster, namespace, api_server, token, service_account, what) -> dict:
+    import json
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    name = config_map_name(cluster)
+    url = f"{api_server}/api/v1/namespaces/{namespace}/configmaps/{name}"
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    )
+    ca = service_account / "ca.crt"
+    context = ssl.create_default_context(cafile=str(ca) if ca.exists() else None)
+    try:
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
+            body = json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        if e.code in (401, 403):
+            raise ClusterNotFound(
+                f"{what}: the pod's service account may not get configmaps/{name} in namespace "
+                f"{namespace} (HTTP {e.code}): grant it (a Role with resources [configmaps], "
+                f"resourceNames [{name}], verbs [get], bound to the pod's service account)"
+            ) from None
+        if e.code == 404:
+            raise ClusterNotFound(
+                f"no ConfigMap {name} in namespace {namespace}: is cluster '{cluster}' deployed "
+                f"there? (APPSPARK_CLUSTER names the cluster, APPSPARK_NAMESPACE its namespace)"
+            ) from None
+        raise ClusterNotFound(f"reading ConfigMap {name} in namespace {namespace}: HTTP {e.code}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise ClusterNotFound(f"{what}: the Kubernetes API at {api_server} did not answer ({e})") from None
+    text = (body.get("data") or {}).get(DRIVER_CONF_KEY)
+    if not isinstance(text, str):
+        raise ClusterNotFound(f"ConfigMap {name} in namespace {namespace} has no key {DRIVER_CONF_KEY}")
+    return parse_properties(text)
 
 
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -235,7 +332,10 @@ def classic_session(app_name: str, conf: Optional[Mapping[str, str]] = None, env
     """
     cluster = locate(env)
     check_versions(pyspark_version(), cluster_spark_version(env))
-    os.environ["SPARK_HOME"] = str(_launchable_spark_home(spark_home(env)))
+    # An image may ship a ready SPARK_HOME for drivers (the JupyterLab image: pyspark's scripts
+    # beside the cluster's jars, on a read-only root file system).
+    prepared = env.get("APPSPARK_NOTEBOOK_SPARK_HOME", "").strip()
+    os.environ["SPARK_HOME"] = prepared or str(_launchable_spark_home(spark_home(env)))
     from pyspark.sql import SparkSession
 
     settings = driver_settings(cluster, conf, env)
@@ -315,6 +415,7 @@ def connect_session(env=os.environ):
             f"'./appspark up --connect' (or 'connect: {{enabled: true}}' in its spec), "
             f"or set APPSPARK_CONNECT_URL"
         )
+    check_plaintext_connect(cluster.connect_url, env)
     check_versions(pyspark_version(), cluster_spark_version(env))
     from pyspark.sql import SparkSession
 
@@ -325,6 +426,26 @@ def connect_session(env=os.environ):
         spark.stop()
         raise
     return spark
+
+
+def check_plaintext_connect(connect_url: str, env: Mapping[str, str] = os.environ) -> None:
+    """Refuses a Spark Connect token meant for a server that has none.
+
+    appspark's Connect server serves plaintext gRPC without a token (its NetworkPolicy admits
+    only the cluster's clients). A PySpark 4 client given a token, in the URL or in
+    ``SPARK_CONNECT_AUTHENTICATE_TOKEN``, insists on TLS and fails against it with an obscure
+    handshake error; this says so first. A URL that asks for TLS (``use_ssl=true``) is left alone.
+    """
+    params = {p.split("=", 1)[0].lower(): p.split("=", 1)[-1] for p in connect_url.split(";")[1:]}
+    if params.get("use_ssl", "").lower() == "true":
+        return
+    if env.get("SPARK_CONNECT_AUTHENTICATE_TOKEN", "").strip() or params.get("token"):
+        where = "the URL's ;token=" if params.get("token") else "SPARK_CONNECT_AUTHENTICATE_TOKEN"
+        raise ClusterNotFound(
+            f"{where} is set, so PySpark would require TLS, but the cluster's Connect server at "
+            f"{connect_url.split(';')[0]} serves plaintext without a token: unset it (the "
+            f"JupyterLab component does not set it), or add ';use_ssl=true' for a server with TLS"
+        )
 
 
 def _launchable_spark_home(home: Path) -> Path:

@@ -21,8 +21,11 @@ check() { # description, extended regex that must (or, with !, must not) match
   elif grep -Eq -- "$pattern" <<<"$rendered"; then echo "PASS deploy: $what"; else echo "FAIL deploy: $what"; fi
 }
 check "no Secret object with a literal in the manifests" '!^kind: Secret'
-secret_envs=$(grep -A1 -E -- '- name: (APPSPARK_AUTH_SECRET|SPARK_CONNECT_AUTHENTICATE_TOKEN|JUPYTER_TOKEN)$' <<<"$rendered" | grep -c 'valueFrom:')
-if [ "$secret_envs" -eq 3 ]; then echo "PASS deploy: secrets come from secretKeyRef"; else echo "FAIL deploy: secrets come from secretKeyRef ($secret_envs of 3)"; fi
+secret_envs=$(grep -A1 -E -- '- name: (APPSPARK_AUTH_SECRET|JUPYTER_TOKEN)$' <<<"$rendered" | grep -c 'valueFrom:')
+if [ "$secret_envs" -eq 2 ]; then echo "PASS deploy: secrets come from secretKeyRef"; else echo "FAIL deploy: secrets come from secretKeyRef ($secret_envs of 2)"; fi
+check "no Spark Connect token: the cluster's Connect server serves plaintext without one" '!SPARK_CONNECT_AUTHENTICATE_TOKEN'
+check "classic drivers read the cluster's driver settings from its ConfigMap" 'name: my-app-spark-conf'
+check "APPSPARK_DRIVER_CONF names the mounted driver-defaults.conf" 'value: /etc/appspark/driver/driver-defaults.conf' 
 check "runs as non-root" 'runAsNonRoot: true'
 check "drops all capabilities" '^ +- ALL$'
 check "no privilege escalation" 'allowPrivilegeEscalation: false'

@@ -272,7 +272,7 @@ def checks(state):
     everything = k("get", "all,configmaps,networkpolicies,serviceaccounts,roles,rolebindings",
                    "-n", NAMESPACE, "-o", "json").stdout
     inlined = auth_value in everything or auth_value in rendered or auth_value in notebook.stdout
-    report(from_auth_secret("APPSPARK_AUTH_SECRET") and from_auth_secret("SPARK_CONNECT_AUTHENTICATE_TOKEN")
+    report(from_auth_secret("APPSPARK_AUTH_SECRET") and "SPARK_CONNECT_AUTHENTICATE_TOKEN" not in env_entries
            and not inlined,
            f"the auth secret comes from Secret {AUTH_SECRET} (key secret) and is inlined nowhere "
            f"(APPSPARK_AUTH_SECRET: {env_entries.get('APPSPARK_AUTH_SECRET', {}).get('valueFrom')}, "

@@ -101,6 +101,94 @@ class FindingTheCluster(unittest.TestCase):
         self.assertNotIn("spark.pyspark.python", settings)
 
 
+class TheDriverSettingsOnKubernetes(unittest.TestCase):
+    CONF = "spark.dynamicAllocation.enabled=true\nspark.plugins=io.appspark.sparkplugin.AutoscalerPlugin\n"
+
+    def setUp(self):
+        self.dir = Path(tempfile.mkdtemp())
+        self.requests = []
+
+    def _serve(self, status, body):
+        import http.server
+        import json
+        import threading
+
+        seen = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append((self.path, self.headers.get("Authorization")))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    def _account(self, token="t0k3n", namespace="team-a"):
+        account = self.dir / "account"
+        account.mkdir()
+        (account / "token").write_text(token + "\n")
+        (account / "namespace").write_text(namespace)
+        return account
+
+    def test_a_mounted_driver_conf_reaches_the_classic_driver(self):
+        conf = self.dir / "driver-defaults.conf"
+        conf.write_text(self.CONF)
+        env = {"APPSPARK_MASTER_URL": "spark://shop-spark-master:7077", "APPSPARK_CLUSTER": "shop",
+               "APPSPARK_DRIVER_CONF": str(conf)}
+        settings = appspark.driver_settings(appspark.locate(env), env=env)
+        self.assertEqual(settings["spark.dynamicAllocation.enabled"], "true")
+        self.assertEqual(settings["spark.plugins"], "io.appspark.sparkplugin.AutoscalerPlugin")
+
+    def test_a_missing_mounted_file_names_the_config_map(self):
+        with self.assertRaisesRegex(appspark.ClusterNotFound, r"APPSPARK_DRIVER_CONF=.*ConfigMap shop-spark-conf"):
+            appspark.kubernetes_driver_conf("shop", {"APPSPARK_DRIVER_CONF": str(self.dir / "nope")})
+
+    def test_outside_kubernetes_there_are_none(self):
+        self.assertEqual(appspark.kubernetes_driver_conf("shop", {}, self.dir), {})
+
+    def test_the_config_map_is_read_through_the_api_with_the_pods_token(self):
+        api = self._serve(200, {"data": {"driver-defaults.conf": self.CONF}})
+        conf = appspark.kubernetes_driver_conf("shop", {}, self._account(), api)
+        self.assertEqual(conf["spark.dynamicAllocation.enabled"], "true")
+        self.assertEqual(self.requests, [("/api/v1/namespaces/team-a/configmaps/shop-spark-conf", "Bearer t0k3n")])
+
+    def test_a_forbidden_read_says_what_to_grant_or_mount(self):
+        api = self._serve(403, {"kind": "Status"})
+        with self.assertRaises(appspark.ClusterNotFound) as raised:
+            appspark.kubernetes_driver_conf("shop", {}, self._account(), api)
+        message = str(raised.exception)
+        self.assertIn("may not get configmaps/shop-spark-conf in namespace team-a", message)
+        self.assertIn("APPSPARK_DRIVER_CONF", message)
+        self.assertNotIn("t0k3n", message)
+
+    def test_a_pod_without_token_or_file_is_told_both_ways(self):
+        with self.assertRaisesRegex(appspark.ClusterNotFound, r"mount the key driver-defaults.conf of ConfigMap shop-spark-conf.*get configmaps/shop-spark-conf"):
+            appspark.kubernetes_driver_conf("shop", {"KUBERNETES_SERVICE_HOST": "10.96.0.1"}, self.dir)
+
+
+class TheConnectClientSpeaksPlaintext(unittest.TestCase):
+    def test_a_token_for_a_plaintext_server_is_refused_in_plain_words(self):
+        env = {"SPARK_CONNECT_AUTHENTICATE_TOKEN": "abc"}
+        with self.assertRaisesRegex(appspark.ClusterNotFound, "SPARK_CONNECT_AUTHENTICATE_TOKEN is set.*plaintext"):
+            appspark.check_plaintext_connect("sc://my-app-spark-connect:15002", env)
+        with self.assertRaisesRegex(appspark.ClusterNotFound, "URL's ;token="):
+            appspark.check_plaintext_connect("sc://h:15002/;token=abc", {})
+
+    def test_no_token_or_a_tls_url_passes(self):
+        appspark.check_plaintext_connect("sc://my-app-spark-connect:15002", {})
+        appspark.check_plaintext_connect("sc://h:15002/;use_ssl=true;token=abc", {})
+
+
 class TheVersionCheck(unittest.TestCase):
     def test_a_mismatch_is_reported_in_plain_words_with_the_fix(self):
         with self.assertRaises(appspark.VersionMismatch) as caught:

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * Finds the app's in-app cluster. On Kubernetes (and under {@code appspark submit}) the environment
- * says where the master is; locally the cluster is found by name in the {@link StateDirectory}.
+ * says where the master is, and the drivers' settings come from the cluster's ConfigMap ({@link
+ * DriverDefaults}); locally the cluster is found by name in the {@link StateDirectory}.
  */
 public final class ClusterLocator {
   public static final String MASTER_URL_ENV = "APPSPARK_MASTER_URL";
@@ -61,7 +62,9 @@ public final class ClusterLocator {
     String name = env.getOrDefault(CLUSTER_ENV, DEFAULT_CLUSTER);
     String web = env.getOrDefault(MASTER_WEB_URL_ENV, "");
     String connect = env.getOrDefault(CONNECT_URL_ENV, "");
-    return new ClusterConnection(name, masterUrl, web, new TreeMap<>(), connect);
+    // On Kubernetes the cluster's ConfigMap holds what a local cluster's connection file does.
+    Map<String, String> conf = new TreeMap<>(DriverDefaults.forCluster(name, env));
+    return new ClusterConnection(name, masterUrl, web, conf, connect);
   }
 
   private static ClusterConnection read(Path file, String what) {

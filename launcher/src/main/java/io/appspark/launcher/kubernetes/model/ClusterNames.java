@@ -19,7 +19,7 @@ public record ClusterNames(String cluster) {
   }
 
   public String config() {
-    return cluster + "-spark-conf";
+    return io.appspark.client.DriverDefaults.configMapName(cluster);
   }
 
   public String autoscaler() {

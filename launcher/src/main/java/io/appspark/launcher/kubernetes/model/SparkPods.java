@@ -29,7 +29,8 @@ final class SparkPods {
   static final String CONF_MOUNT = "/opt/spark/conf-mounted";
   static final String CONF_VOLUME = "spark-conf";
   static final String DAEMON_CONF_KEY = "spark-defaults.conf";
-  static final String DRIVER_CONF_KEY = "driver-defaults.conf";
+  // Drivers read it by this key (io.appspark.client.DriverDefaults): one name for both sides.
+  static final String DRIVER_CONF_KEY = io.appspark.client.DriverDefaults.KEY;
 
   private SparkPods() {}
 

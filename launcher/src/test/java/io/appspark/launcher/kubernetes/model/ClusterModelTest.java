@@ -284,6 +284,26 @@ class ClusterModelTest {
   }
 
   @Test
+  void driversReadTheSameSettingsFromTheConfigMapAsALocalClustersConnectionFile() {
+    String yaml = "name: shop\nworkers: {max: 4, cores: 2, memory: 2g}\n";
+    ClusterSpec spec = SpecReader.read(yaml, "test", SpecOverrides.none());
+    ClusterModel model = model(yaml).withAutoscaler(yaml);
+
+    Map<String, String> read =
+        io.appspark.client.DriverDefaults.parse(
+            model.configMap().getData().get(io.appspark.client.DriverDefaults.KEY), "test");
+
+    Map<String, String> local =
+        new java.util.TreeMap<>(
+            io.appspark.launcher.local.SparkConfModel.driverConf(
+                spec, Optional.of("http://shop-autoscaler:8090")));
+    local.put("spark.master", "spark://shop-spark-master:7077");
+    assertThat(read).isEqualTo(local).containsEntry("spark.dynamicAllocation.enabled", "true");
+    assertThat(model.configMap().getMetadata().getName())
+        .isEqualTo(io.appspark.client.DriverDefaults.configMapName("shop"));
+  }
+
+  @Test
   void aChangedSpecRollsTheAutoscalerAndDriversAnnounceThemselvesToIt() {
     String one = "name: shop\nworkers: {max: 4}\n";
     String two = "name: shop\nworkers: {max: 6}\n";
