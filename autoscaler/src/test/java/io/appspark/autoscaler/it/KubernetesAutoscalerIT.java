@@ -39,6 +39,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -327,7 +328,7 @@ class KubernetesAutoscalerIT {
         .list()
         .getItems()
         .stream()
-        .flatMap(slice -> slice.getEndpoints().stream())
+        .flatMap(slice -> Optional.ofNullable(slice.getEndpoints()).orElse(List.of()).stream())
         .filter(
             e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
         .map(e -> e.getTargetRef().getName())
