@@ -81,23 +81,7 @@ class AutoscaledClusterIT {
         """);
     Cli cli = new Cli(dir, Map.of("KUBECONFIG", node.controlPlane().kubeconfig().toString()));
     try (ClusterPods.WorkerWatch workers = pods.watchWorkers()) {
-      Cli.Result up =
-          cli.run(
-              Duration.ofMinutes(6),
-              "up",
-              "--kubernetes",
-              "-n",
-              ns,
-              "-f",
-              spec.toString(),
-              "--owner",
-              "deployment/" + APP,
-              "--image",
-              node.sparkImage(),
-              "--workers",
-              "1",
-              "--timeout",
-              "300");
+      Cli.Result up = pods.up(cli, spec, node.sparkImage(), 1);
       assertThat(up.exitCode()).as(Cli.text(up)).isZero();
       assertThat(up.out()).contains("master ready", "1 ready (registered with the master)");
       pods.awaitAutoscalerLeader();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.appspark.launcher.it.Cli;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -24,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The pods of one in-app cluster and of its drivers, as the end-to-end tests look at them. */
 final class ClusterPods {
   static final Duration POD_WORK = Duration.ofMinutes(5);
+
+  /** The label the leading autoscaler sets on its own pod; its Service selects it. */
+  static final String LEADER = "appspark.io/autoscaler-leader";
 
   private final KubernetesClient client;
   private final String ns;
@@ -56,6 +61,26 @@ final class ClusterPods {
     return client.pods().inNamespace(ns).withName(name).getLog();
   }
 
+  /** {@code appspark up --kubernetes} of the cluster with this spec, owned by the app. */
+  Cli.Result up(Cli cli, Path spec, String image, int workers) throws Exception {
+    return cli.run(
+        Duration.ofMinutes(6),
+        "up",
+        "--kubernetes",
+        "-n",
+        ns,
+        "-f",
+        spec.toString(),
+        "--owner",
+        "deployment/" + cluster,
+        "--image",
+        image,
+        "--workers",
+        Integer.toString(workers),
+        "--timeout",
+        "300");
+  }
+
   /** Creates a driver pod and waits until it ends; returns it as it ended. */
   Pod runToEnd(DriverPod driver) {
     client.pods().inNamespace(ns).resource(driver.pod()).create();
@@ -69,11 +94,55 @@ final class ClusterPods {
         .until(() -> pod(name), p -> p != null && ended(p));
   }
 
-  void awaitAutoscalerLeader() {
-    await("an autoscaler replica leads")
+  /** Waits until a Ready autoscaler pod carries the leader label; returns its name. */
+  String awaitAutoscalerLeader() {
+    return await("an autoscaler replica leads")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> withRole("autoscaler").stream().anyMatch(ClusterPods::ready));
+        .until(
+            () ->
+                withRole("autoscaler").stream()
+                    .filter(p -> "true".equals(p.getMetadata().getLabels().get(LEADER)))
+                    .filter(ClusterPods::ready)
+                    .map(p -> p.getMetadata().getName())
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /**
+   * Runs a one-shot pod labelled as the app's (so the cluster's NetworkPolicy admits it) that sends
+   * one HTTP/1.0 request with bash's /dev/tcp; returns the response, status line first.
+   */
+  String http(String name, String app, String image, String method, String hostPort, String path) {
+    String[] at = hostPort.split(":");
+    String crlf = "\\r\\n";
+    String request =
+        method
+            + " "
+            + path
+            + " HTTP/1.0"
+            + crlf
+            + "Host: "
+            + at[0]
+            + crlf
+            + "Content-Length: 0"
+            + crlf
+            + crlf;
+    String script =
+        "exec 3<>/dev/tcp/"
+            + at[0]
+            + "/"
+            + at[1]
+            + " && printf '"
+            + request
+            + "' >&3 && timeout 20 cat <&3";
+    client.pods().inNamespace(ns).resource(probe(name, Map.of("app", app), image, script)).create();
+    Pod done = awaitEnded(name);
+    String response = log(name);
+    assertThat(done.getStatus().getPhase()).as(response).isEqualTo("Succeeded");
+    client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+    return response;
   }
 
   /**
@@ -92,8 +161,15 @@ final class ClusterPods {
                   public void eventReceived(Action action, Pod pod) {
                     terminated(pod)
                         .ifPresent(code -> seen.exitCodes.put(pod.getMetadata().getName(), code));
-                    int ready = (int) workers().stream().filter(ClusterPods::ready).count();
+                    List<Pod> now = workers();
+                    int ready = (int) now.stream().filter(ClusterPods::ready).count();
                     seen.mostReady.accumulateAndGet(ready, Math::max);
+                    int live =
+                        (int)
+                            now.stream()
+                                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                                .count();
+                    seen.mostLive.accumulateAndGet(live, Math::max);
                   }
 
                   @Override
@@ -105,6 +181,7 @@ final class ClusterPods {
   static final class WorkerWatch implements AutoCloseable {
     final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
     final AtomicInteger mostReady = new AtomicInteger();
+    final AtomicInteger mostLive = new AtomicInteger();
     private Watch watch;
 
     @Override

@@ -42,7 +42,8 @@ public final class ConfigParser {
     SPEC_FILE("/etc/appspark/spec/appspark.yaml"),
     IMAGE(null),
     MASTER_URL(null),
-    LEASE_DURATION("15s");
+    LEASE_DURATION("15s"),
+    PENDING_TIMEOUT("120s");
 
     private final String defaultValue;
 
@@ -145,7 +146,19 @@ public final class ConfigParser {
         Path.of(text(Setting.SPEC_FILE)),
         text(Setting.IMAGE),
         master == null || master.isBlank() ? "http://" + cluster + "-spark-master:8080" : master,
-        duration(Setting.LEASE_DURATION));
+        duration(Setting.LEASE_DURATION),
+        positive(Setting.PENDING_TIMEOUT));
+  }
+
+  /** A duration above zero; zero would give up every pod before the scheduler saw it. */
+  private Duration positive(Setting s) {
+    String given = values.get(s);
+    Duration d = duration(s);
+    if (d.isZero() && given != null && DURATION.matcher(given).matches()) {
+      problems.add(
+          s.variable() + ": must be more than 0 (a duration like 30s or 2m); got '" + given + "'");
+    }
+    return d;
   }
 
   private String text(Setting s) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param image the Spark image of the worker pods
  * @param masterUrl the master's web UI, whose {@code /json/} lists the registered workers
  * @param leaseDuration how long a leader's Lease holds without renewal; a standby takes over after
+ * @param pendingTimeout how long a worker pod may stay unscheduled before the leader gives it up
  */
 public record KubernetesSettings(
     String namespace,
@@ -21,4 +22,5 @@ public record KubernetesSettings(
     Path specFile,
     String image,
     String masterUrl,
-    Duration leaseDuration) {}
+    Duration leaseDuration,
+    Duration pendingTimeout) {}

@@ -87,14 +87,20 @@ public final class KubernetesAutoscaler {
             settings.podName(),
             settings.leaseDuration(),
             () -> applyWorkloads(client, model, marker));
+    Clock clock = Clock.systemUTC();
     LeaderOnlyBackend backend =
         new LeaderOnlyBackend(
-            new KubernetesWorkerBackend(client, model, new MasterClient(settings.masterUrl())),
+            new KubernetesWorkerBackend(
+                client,
+                model,
+                new MasterClient(settings.masterUrl()),
+                clock,
+                settings.pendingTimeout(),
+                settings.podName()),
             leadership::isLeader,
             leadership::leader);
     Vertx vertx = Vertx.vertx();
     DriverMetricsClient metrics = new DriverMetricsClient();
-    Clock clock = Clock.systemUTC();
     Autoscaler.start(vertx, config, backend, metrics::read, clock)
         .onSuccess(
             autoscaler -> {

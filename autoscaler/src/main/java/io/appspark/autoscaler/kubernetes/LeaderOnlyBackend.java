@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * A backend that only the leading replica may use. A standby neither observes nor acts: its scaling
- * loop reports the reason, so its {@code /readyz} answers 503 and its Service sends drivers and
- * pins to the leader only.
+ * loop reports the reason, so its {@code /readyz} answers 503 (its pod stays Ready: the probe is
+ * {@code /healthz}; the Service reaches the leader by its pod's label).
  */
 public final class LeaderOnlyBackend implements WorkerBackend {
   private final WorkerBackend backend;

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Leader election between the autoscaler's replicas through a coordination.k8s.io Lease named like
  * the autoscaler. Only the leader acts; a standby takes over once the leader's Lease expired
  * (SIGKILL, node loss) or at once when the leader releases it (a clean stop). A replica that lost
- * the Lease stands by and tries again.
+ * the Lease stands by and tries again. The leader labels its own pod ({@link LeaderLabel}) so that
+ * the autoscaler's Service reaches it alone.
  */
 public final class Leadership implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -27,12 +28,14 @@ public final class Leadership implements AutoCloseable {
   private final String identity;
   private final Duration leaseDuration;
   private final Runnable onStartLeading;
+  private final LeaderLabel label;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<String> leader = new AtomicReference<>("");
   private final AtomicReference<CompletableFuture<?>> election = new AtomicReference<>();
 
   /**
+   * @param identity this replica's pod name
    * @param onStartLeading runs at the start of each leadership term, before this replica acts
    */
   public Leadership(
@@ -48,9 +51,11 @@ public final class Leadership implements AutoCloseable {
     this.identity = identity;
     this.leaseDuration = leaseDuration;
     this.onStartLeading = onStartLeading;
+    this.label = new LeaderLabel(client, namespace, identity);
   }
 
   public void start() {
+    label.set(false);
     var config =
         new LeaderElectionConfigBuilder()
             .withName(lease)
@@ -111,11 +116,13 @@ public final class Leadership implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("lease({}/{}) start of term: {}", namespace, lease, e.getMessage());
     }
+    label.set(true);
     leading.set(true);
   }
 
   private void stopped() {
     leading.set(false);
+    label.set(false);
     LOG.info("lease({}/{}) {} stopped leading", namespace, lease, identity);
   }
 

@@ -7,11 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -76,7 +74,8 @@ public final class ScaleEventRecorder implements AutoCloseable {
     }
     for (DecisionRecord d : fresh) {
       recordedUpTo = Math.max(recordedUpTo, d.atMillis());
-      ScaleEvents.of(d, cluster, owner, namespace, eventName(), reporter).ifPresent(this::create);
+      ScaleEvents.of(d, cluster, owner, namespace, ScaleEvents.uniqueName(owner), reporter)
+          .ifPresent(this::create);
     }
   }
 
@@ -91,10 +90,5 @@ public final class ScaleEventRecorder implements AutoCloseable {
           event.getMessage(),
           e.getMessage());
     }
-  }
-
-  /** Like the names kubectl's recorder gives: the object, a dot, a unique hex part. */
-  private String eventName() {
-    return owner.name() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
   }
 }

@@ -5,9 +5,12 @@ import io.appspark.launcher.kubernetes.model.AppOwner;
 import io.appspark.launcher.kubernetes.model.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A scale action as a core/v1 Event on the app's Deployment, so that {@code kubectl describe
@@ -18,6 +21,7 @@ public final class ScaleEvents {
   public static final String SOURCE = "appspark-autoscaler";
   static final String ADDED = "WorkersAdded";
   static final String RETIRED = "WorkersRetired";
+  static final String GAVE_UP = "WorkerUnschedulable";
 
   private ScaleEvents() {}
 
@@ -43,33 +47,76 @@ public final class ScaleEvents {
     if (reason == null) {
       return Optional.empty();
     }
-    String at =
-        Instant.ofEpochMilli(decision.atMillis()).truncatedTo(ChronoUnit.SECONDS).toString();
     return Optional.of(
-        new EventBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(namespace)
-            .addToLabels(Labels.CLUSTER, cluster)
-            .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
-            .endMetadata()
-            .withNewInvolvedObject()
-            .withApiVersion("apps/v1")
-            .withKind("Deployment")
-            .withName(owner.name())
-            .withUid(owner.uid())
-            .withNamespace(namespace)
-            .endInvolvedObject()
-            .withType("Normal")
-            .withReason(reason)
-            .withMessage(decision.reason())
-            .withNewSource()
-            .withComponent(SOURCE)
-            .withHost(reporter)
-            .endSource()
-            .withFirstTimestamp(at)
-            .withLastTimestamp(at)
-            .withCount(1)
-            .build());
+        event(
+            "Normal",
+            reason,
+            decision.reason(),
+            decision.atMillis(),
+            cluster,
+            owner,
+            namespace,
+            name,
+            reporter));
+  }
+
+  /**
+   * The Warning Event of a worker pod given up because it was never scheduled; its message says
+   * which pod, why, and how long adding workers is held back.
+   */
+  public static Event gaveUp(
+      PendingPods.GiveUp given,
+      Duration hold,
+      long atMillis,
+      String cluster,
+      AppOwner owner,
+      String namespace,
+      String name,
+      String reporter) {
+    String message = given.reason() + "; no worker added for " + hold.toSeconds() + "s";
+    return event("Warning", GAVE_UP, message, atMillis, cluster, owner, namespace, name, reporter);
+  }
+
+  /** Like the names kubectl's recorder gives: the object, a dot, a unique hex part. */
+  public static String uniqueName(AppOwner owner) {
+    return owner.name() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  private static Event event(
+      String type,
+      String reason,
+      String message,
+      long atMillis,
+      String cluster,
+      AppOwner owner,
+      String namespace,
+      String name,
+      String reporter) {
+    String at = Instant.ofEpochMilli(atMillis).truncatedTo(ChronoUnit.SECONDS).toString();
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .addToLabels(Labels.CLUSTER, cluster)
+        .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(owner.name())
+        .withUid(owner.uid())
+        .withNamespace(namespace)
+        .endInvolvedObject()
+        .withType(type)
+        .withReason(reason)
+        .withMessage(message)
+        .withNewSource()
+        .withComponent(SOURCE)
+        .withHost(reporter)
+        .endSource()
+        .withFirstTimestamp(at)
+        .withLastTimestamp(at)
+        .withCount(1)
+        .build();
   }
 }

@@ -1,6 +1,7 @@
 package io.appspark.autoscaler.kubernetes;
 
 import io.appspark.autoscaler.policy.WorkerView;
+import io.appspark.launcher.kubernetes.PodStates;
 import io.appspark.launcher.spark.MasterState;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class WorkerPods {
         master.map(WorkerPods::liveRegistrations).orElse(Map.of());
     List<WorkerView> views = new ArrayList<>();
     pods.stream()
-        .filter(p -> !finished(p))
+        .filter(p -> !PodStates.ended(p))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .forEach(
             p -> views.add(view(p, Optional.ofNullable(byHost.get(podIp(p))), coresPerWorker)));
@@ -81,11 +82,6 @@ public final class WorkerPods {
     return state.workers().stream()
         .filter(w -> !"DEAD".equals(w.state()) && w.host() != null)
         .collect(Collectors.toMap(MasterState.Worker::host, Function.identity(), (a, b) -> b));
-  }
-
-  private static boolean finished(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   private static String podIp(Pod pod) {

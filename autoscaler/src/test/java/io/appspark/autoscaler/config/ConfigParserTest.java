@@ -83,6 +83,7 @@ class ConfigParserTest {
     assertThat(k8s.specFile()).isEqualTo(Path.of("/etc/appspark/spec/appspark.yaml"));
     assertThat(k8s.masterUrl()).isEqualTo("http://shop-spark-master:8080");
     assertThat(k8s.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(k8s.pendingTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(ConfigParser.parse(REQUIRED, List.of()).kubernetes()).isEmpty();
   }
 
@@ -96,5 +97,36 @@ class ConfigParserTest {
     assertThatThrownBy(() -> ConfigParser.parse(REQUIRED, List.of("--backend=yarn")))
         .hasMessageContaining(
             "APPSPARK_AUTOSCALER_BACKEND: must be local or kubernetes; got 'yarn'");
+  }
+
+  @Test
+  void aPendingTimeoutMustBeADurationAboveZero() {
+    List<String> kubernetes =
+        List.of(
+            "--backend=kubernetes",
+            "--namespace=team-a",
+            "--pod-name=p",
+            "--owner=shop",
+            "--image=i");
+    java.util.function.Function<String, AutoscalerConfig> parse =
+        timeout ->
+            ConfigParser.parse(
+                Map.of(
+                    "APPSPARK_AUTOSCALER_PORT", "8090",
+                    "APPSPARK_AUTOSCALER_MAX_WORKERS", "4",
+                    "APPSPARK_AUTOSCALER_CORES_PER_WORKER", "2",
+                    "APPSPARK_AUTOSCALER_PENDING_TIMEOUT", timeout),
+                kubernetes);
+
+    assertThat(parse.apply("3m").kubernetes().orElseThrow().pendingTimeout())
+        .isEqualTo(Duration.ofMinutes(3));
+    assertThatThrownBy(() -> parse.apply("soon"))
+        .hasMessageContaining(
+            "APPSPARK_AUTOSCALER_PENDING_TIMEOUT: must be a duration like 250ms, 30s, 2m or 1h;"
+                + " got 'soon'");
+    assertThatThrownBy(() -> parse.apply("0s"))
+        .hasMessageContaining(
+            "APPSPARK_AUTOSCALER_PENDING_TIMEOUT: must be more than 0 (a duration like 30s or 2m);"
+                + " got '0s'");
   }
 }

@@ -18,6 +18,7 @@ import io.appspark.testing.kubernetes.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -38,6 +39,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +65,7 @@ class KubernetesAutoscalerIT {
   private final ControlPlane plane;
   private final String ns;
   private final List<Replica> replicas = new ArrayList<>();
+  private final Map<String, String> specs = new HashMap<>();
 
   @TempDir Path dir;
 
@@ -147,20 +150,31 @@ class KubernetesAutoscalerIT {
   }
 
   @Test
-  void whenTheLeaderIsKilledTheStandbyTakesOverWithoutDuplicates() throws Exception {
+  void whenTheLeaderIsKilledTheStandbyTakesOverWithoutDuplicatesAndTheServiceFollowsTheLabel()
+      throws Exception {
     ClusterModel model = cluster("ha");
-    Replica a = start(model, "ha-autoscaler-a");
-    Replica b = start(model, "ha-autoscaler-b");
-    await().atMost(WAIT).until(() -> ready(a) != ready(b));
-    Replica leader = ready(a) ? a : b;
-    Replica standby = leader == a ? b : a;
+    // Pods for the two replicas (kwok makes them Ready); b's carries the leader label, as if a
+    // container of it that once led had crashed and restarted.
+    autoscalerPod("ha", "ha-autoscaler-a", false);
+    autoscalerPod("ha", "ha-autoscaler-b", true);
+    Replica leader = start(model, "ha-autoscaler-a");
+    awaitReady(leader);
+    Replica standby = start(model, "ha-autoscaler-b");
     await()
         .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(IOException.class)
         .untilAsserted(
             () ->
                 assertThat(get(standby, "/readyz").body())
                     .contains("standing by: " + leader.identity + " leads"));
     assertThat(lease("ha").getSpec().getHolderIdentity()).isEqualTo(leader.identity);
+    await("only the leader's pod is labelled, and the Service reaches it alone")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(labelledLeaders("ha")).containsExactly(leader.identity);
+              assertThat(readyEndpoints("ha")).containsExactly(leader.identity);
+            });
 
     post(leader, "/scale?workers=2");
     await().atMost(WAIT).until(() -> workerPods("ha").size() == 2 && events("ha").size() == 2);
@@ -168,6 +182,7 @@ class KubernetesAutoscalerIT {
     assertThat(workerPods("ha")).as("a standby does not act").hasSize(2);
 
     leader.process.destroyForcibly().waitFor();
+    client.pods().inNamespace(ns).withName(leader.identity).withGracePeriod(0).delete();
 
     awaitReady(standby);
     await()
@@ -179,12 +194,156 @@ class KubernetesAutoscalerIT {
         .extracting(e -> e.getSource().getHost())
         .containsOnly(leader.identity, standby.identity)
         .hasSize(4);
+    await("the new leader labelled its pod")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(labelledLeaders("ha")).containsExactly(standby.identity);
+              assertThat(readyEndpoints("ha")).containsExactly(standby.identity);
+            });
+  }
+
+  @Test
+  void anEndedWorkerPodIsDeletedAndReplaced() throws Exception {
+    ClusterModel model = cluster("tidy");
+    Replica replica = start(model, "tidy-autoscaler-a");
+    awaitReady(replica);
+    post(replica, "/scale?workers=1");
+    Pod first =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> workerPods("tidy"),
+                pods -> pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase()))
+            .get(0);
+    String failed = first.getMetadata().getName();
+
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName(failed)
+        .editStatus(p -> new PodBuilder(p).editStatus().withPhase("Failed").endStatus().build());
+
+    await("the ended pod is deleted")
+        .atMost(WAIT)
+        .until(() -> client.pods().inNamespace(ns).withName(failed).get() == null);
+    await("and counted as gone: a new pod keeps the pin")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(names(workerPods("tidy"))).hasSize(1).doesNotContain(failed));
+  }
+
+  @Test
+  void aWorkerPodNeverScheduledIsGivenUpWithAWarningAndAddingIsHeldBack() throws Exception {
+    // No kwok node has 64 cores: the scheduler leaves every worker pod Pending.
+    ClusterModel model = cluster("stuck", "kubernetes:\n  worker: {cpu: \"64\"}\n");
+    Replica replica =
+        start(model, "stuck-autoscaler-a", Map.of("APPSPARK_AUTOSCALER_PENDING_TIMEOUT", "3s"));
+    awaitReady(replica);
+    post(replica, "/scale?workers=1");
+    String stuck =
+        await()
+            .atMost(WAIT)
+            .until(() -> workerPods("stuck"), pods -> pods.size() == 1)
+            .get(0)
+            .getMetadata()
+            .getName();
+
+    await("the pod is given up")
+        .atMost(WAIT)
+        .until(() -> client.pods().inNamespace(ns).withName(stuck).get() == null);
+    await("a Warning tells why")
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(events("stuck"))
+                    .filteredOn(e -> "WorkerUnschedulable".equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getMessage())
+                              .startsWith("gave up worker pod " + stuck + ": not scheduled after ")
+                              .contains("Insufficient cpu", "no worker added for 60s");
+                          assertThat(e.getInvolvedObject().getName()).isEqualTo("stuck");
+                        }));
+    await("the pin's add is held back, with the reason")
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(status(replica).path("error").asText())
+                    .contains("not adding workers until", "gave up worker pod " + stuck));
+    assertThat(workerPods("stuck")).as("no pod is added while the hold lasts").isEmpty();
+  }
+
+  /** A pod standing for a replica of the autoscaler's Deployment (kwok runs it, no container). */
+  private void autoscalerPod(String cluster, String name, boolean labelledLeader) {
+    Map<String, String> labels = new HashMap<>(Labels.selector(cluster, "autoscaler"));
+    if (labelledLeader) {
+      labels.put(Labels.LEADER, Labels.LEADING);
+    }
+    client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("autoscaler")
+                .withImage(IMAGE)
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(8090)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private List<String> labelledLeaders(String cluster) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabels(Map.of(Labels.CLUSTER, cluster, Labels.LEADER, Labels.LEADING))
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getMetadata().getName())
+        .toList();
+  }
+
+  /** The pods the autoscaler's Service sends to (ready endpoints of its EndpointSlices). */
+  private List<String> readyEndpoints(String cluster) {
+    return client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(ns)
+        .withLabel("kubernetes.io/service-name", cluster + "-autoscaler")
+        .list()
+        .getItems()
+        .stream()
+        .flatMap(slice -> Optional.ofNullable(slice.getEndpoints()).orElse(List.of()).stream())
+        .filter(
+            e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+        .map(e -> e.getTargetRef().getName())
+        .toList();
   }
 
   /** The app, and what the launcher applies before the autoscaler runs; no Spark workload yet. */
   private ClusterModel cluster(String name) {
+    return cluster(name, "");
+  }
+
+  private ClusterModel cluster(String name, String moreSpec) {
     Deployment app = AppDeployments.ensure(client, ns, name);
-    String specYaml = "name: " + name + "\nworkers: {min: 0, max: 4, initial: 0}\n";
+    String specYaml = "name: " + name + "\nworkers: {min: 0, max: 4, initial: 0}\n" + moreSpec;
+    specs.put(name, specYaml);
     ClusterModel model =
         new ClusterModel(
                 SpecReader.read(specYaml, "it", SpecOverrides.none()),
@@ -198,15 +357,20 @@ class KubernetesAutoscalerIT {
     Reconciler reconciler = new Reconciler(client);
     model.clusterObjects().stream()
         .filter(o -> !workloads.contains(key(o)))
-        .filter(o -> !o.getMetadata().getName().equals(name + "-autoscaler") || isRbac(o))
+        .filter(o -> !o.getMetadata().getName().equals(name + "-autoscaler") || isRbacOrService(o))
         .forEach(reconciler::apply);
     return model;
   }
 
   private Replica start(ClusterModel model, String identity) throws IOException {
+    return start(model, identity, Map.of());
+  }
+
+  private Replica start(ClusterModel model, String identity, Map<String, String> moreEnv)
+      throws IOException {
     String cluster = model.spec().name();
     Path spec = dir.resolve(identity + ".yaml");
-    Files.writeString(spec, "name: " + cluster + "\nworkers: {min: 0, max: 4, initial: 0}\n");
+    Files.writeString(spec, specs.get(cluster));
     int port = freePort();
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", kubeconfigFor(cluster + "-autoscaler", identity).toString());
@@ -225,6 +389,7 @@ class KubernetesAutoscalerIT {
     // Nothing listens there: on kwok no master runs, so every worker pod stays unregistered.
     env.put("APPSPARK_AUTOSCALER_MASTER_URL", "http://127.0.0.1:9");
     env.put("APPSPARK_AUTOSCALER_LEASE_DURATION", "6s");
+    env.putAll(moreEnv);
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -371,8 +536,8 @@ class KubernetesAutoscalerIT {
     return o.getKind() + "/" + o.getMetadata().getName();
   }
 
-  private static boolean isRbac(HasMetadata o) {
-    return Set.of("ServiceAccount", "Role", "RoleBinding").contains(o.getKind());
+  private static boolean isRbacOrService(HasMetadata o) {
+    return Set.of("ServiceAccount", "Role", "RoleBinding", "Service").contains(o.getKind());
   }
 
   private static int freePort() throws IOException {

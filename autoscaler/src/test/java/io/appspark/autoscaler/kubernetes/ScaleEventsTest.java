@@ -47,4 +47,26 @@ class ScaleEventsTest {
         .isEqualTo("WorkersRetired");
     assertThat(ScaleEvents.of(hold, "shop", OWNER, "team-a", "e", "me")).isEmpty();
   }
+
+  @Test
+  void aGivenUpPodBecomesAWarningWithTheSchedulersReasonAndTheHold() {
+    PendingPods.GiveUp given =
+        new PendingPods.GiveUp(
+            "shop-spark-worker-bcdfg",
+            java.time.Duration.ofSeconds(125),
+            "0/1 nodes are available");
+
+    Event event =
+        ScaleEvents.gaveUp(
+            given, java.time.Duration.ofSeconds(60), AT, "shop", OWNER, "team-a", "e", "me");
+
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReason()).isEqualTo("WorkerUnschedulable");
+    assertThat(event.getMessage())
+        .isEqualTo(
+            "gave up worker pod shop-spark-worker-bcdfg: not scheduled after 125s"
+                + " (0/1 nodes are available); no worker added for 60s");
+    assertThat(event.getInvolvedObject().getName()).isEqualTo("shop");
+    assertThat(ScaleEvents.uniqueName(OWNER)).startsWith("shop.").hasSize("shop.".length() + 16);
+  }
 }

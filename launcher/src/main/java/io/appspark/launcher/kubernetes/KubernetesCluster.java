@@ -70,6 +70,7 @@ public final class KubernetesCluster {
     for (HasMetadata object : model.clusterObjects()) {
       changes.add(reconciler.apply(object));
     }
+    changes.addAll(deleteEndedWorkers(model.namespace(), model.spec().name()));
     int have = workerPods(model.namespace(), model.spec().name()).size();
     for (int i = have; i < workers; i++) {
       changes.add(reconciler.apply(model.workerPod(suffix())));
@@ -89,12 +90,13 @@ public final class KubernetesCluster {
   }
 
   /**
-   * Sets the number of worker pods: adds new ones, or deletes the least useful first (not ready,
-   * then the newest).
+   * Sets the number of worker pods: deletes those that ended, then adds new ones, or deletes the
+   * least useful first (not ready, then the newest).
    */
   public List<Change> scale(ClusterModel model, int workers) {
+    List<Change> changes =
+        new ArrayList<>(deleteEndedWorkers(model.namespace(), model.spec().name()));
     List<Pod> pods = workerPods(model.namespace(), model.spec().name());
-    List<Change> changes = new ArrayList<>();
     for (int i = pods.size(); i < workers; i++) {
       changes.add(reconciler.apply(model.workerPod(suffix())));
     }
@@ -104,11 +106,7 @@ public final class KubernetesCluster {
                 .thenComparing(
                     (Pod p) -> p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()))
         .limit(Math.max(0, pods.size() - workers))
-        .forEach(
-            p ->
-                changes.add(
-                    reconciler.reconcile(
-                        Pod.class, model.namespace(), p.getMetadata().getName(), null)));
+        .forEach(p -> changes.add(deleteWorker(model.namespace(), p.getMetadata().getName())));
     return changes;
   }
 
@@ -200,8 +198,15 @@ public final class KubernetesCluster {
     }
   }
 
-  /** The cluster's worker pods that are not being deleted, by name. */
+  /** The cluster's worker pods that run or start (neither ended nor being deleted), by name. */
   public List<Pod> workerPods(String namespace, String cluster) {
+    return workerPodsInAnyPhase(namespace, cluster).stream()
+        .filter(p -> !PodStates.ended(p))
+        .toList();
+  }
+
+  /** The cluster's worker pods that are not being deleted, ended ones included, by name. */
+  public List<Pod> workerPodsInAnyPhase(String namespace, String cluster) {
     return client
         .pods()
         .inNamespace(namespace)
@@ -209,9 +214,24 @@ public final class KubernetesCluster {
         .list()
         .getItems()
         .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> !PodStates.deleting(p))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
+  }
+
+  /**
+   * Deletes the worker pods whose containers ended (Succeeded or Failed): they run no worker, and
+   * nothing else removes them before the app's deletion.
+   */
+  public List<Change> deleteEndedWorkers(String namespace, String cluster) {
+    return workerPodsInAnyPhase(namespace, cluster).stream()
+        .filter(PodStates::ended)
+        .map(p -> deleteWorker(namespace, p.getMetadata().getName()))
+        .toList();
+  }
+
+  public Change deleteWorker(String namespace, String pod) {
+    return reconciler.reconcile(Pod.class, namespace, pod, null);
   }
 
   private String suffix() {

@@ -180,6 +180,69 @@ class KubernetesClusterIT {
   }
 
   @Test
+  void workerPodsThatEndedAreNotCountedAndUpAndScaleDeleteThem() {
+    ClusterModel model = model("ended", "workers: {min: 2, max: 4, initial: 2}\n");
+    backend.apply(model, 2);
+    await().atMost(WAIT).until(() -> backend.observe(ns, "ended").runningWorkers() == 2);
+
+    String failed = endWorker("ended", "Failed");
+    List<Change> up = backend.apply(model, 2);
+
+    assertThat(up)
+        .extracting(Change::toString)
+        .anySatisfy(c -> assertThat(c).contains(failed).contains("deleted"));
+    assertThat(pod(failed)).isNull();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(backend.observe(ns, "ended").workers())
+                    .hasSize(2)
+                    .noneMatch(w -> w.pod().equals(failed))
+                    .allSatisfy(w -> assertThat(w.phase()).isEqualTo("Running")));
+
+    String succeeded = endWorker("ended", "Succeeded");
+    backend.scale(model, 3);
+
+    assertThat(pod(succeeded)).isNull();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(backend.observe(ns, "ended").workers())
+                    .as("two that run and one more; the one that ended is not one of them")
+                    .hasSize(3)
+                    .noneMatch(w -> w.pod().equals(succeeded))
+                    .allSatisfy(w -> assertThat(w.phase()).isEqualTo("Running")));
+  }
+
+  /** Marks one worker pod's containers as ended (kwok keeps the phase it is given). */
+  private String endWorker(String cluster, String phase) {
+    String name = backend.workerPods(ns, cluster).get(0).getMetadata().getName();
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName(name)
+        .editStatus(
+            p ->
+                new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                    .editStatus()
+                    .withPhase(phase)
+                    .endStatus()
+                    .build());
+    assertThat(backend.workerPods(ns, cluster))
+        .as("a pod that ended no longer counts")
+        .extracting(p -> p.getMetadata().getName())
+        .doesNotContain(name);
+    return name;
+  }
+
+  private Pod pod(String name) {
+    Pod pod = client.pods().inNamespace(ns).withName(name).get();
+    return pod == null || pod.getMetadata().getDeletionTimestamp() != null ? null : pod;
+  }
+
+  @Test
   void deletingTheAppsDeploymentMakesTheGarbageCollectorRemoveTheWholeCluster() {
     ClusterModel model = model("gc", "workers: {min: 2}\nkubernetes: {connect: true}\n");
     backend.apply(model, 2);

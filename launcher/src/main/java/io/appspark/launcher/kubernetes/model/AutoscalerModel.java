@@ -18,9 +18,11 @@ import java.util.Map;
 
 /**
  * The cluster's autoscaler: a Deployment of two replicas (one leads through a Lease, the other
- * stands by, not ready, so the Service reaches the leader only), the spec it reads from a
- * ConfigMap, and a Service that drivers announce themselves to. A changed spec or image rolls it
- * (the spec's hash is on the pod template).
+ * stands by; both are Ready while their process is healthy, so a rolling update completes), the
+ * spec it reads from a ConfigMap, and a Service that drivers announce themselves to. The Service
+ * selects the pod labelled {@link Labels#LEADER}, which the leader sets on its own pod, so it
+ * reaches the leader only. A changed spec or image rolls it (the spec's hash is on the pod
+ * template).
  */
 final class AutoscalerModel {
   static final String ROLE = "autoscaler";
@@ -50,11 +52,14 @@ final class AutoscalerModel {
   }
 
   Service service() {
-    return SingletonWorkload.service(
-        cluster,
-        cluster.names().autoscaler(),
-        ROLE,
-        SingletonWorkload.port("http", Ports.AUTOSCALER_HTTP));
+    Service service =
+        SingletonWorkload.service(
+            cluster,
+            cluster.names().autoscaler(),
+            ROLE,
+            SingletonWorkload.port("http", Ports.AUTOSCALER_HTTP));
+    service.getSpec().getSelector().put(Labels.LEADER, Labels.LEADING);
+    return service;
   }
 
   Deployment deployment() {
@@ -106,7 +111,8 @@ final class AutoscalerModel {
         .withName("http")
         .withContainerPort(Ports.AUTOSCALER_HTTP)
         .endPort()
-        .withReadinessProbe(SparkPods.httpGet("/readyz", Ports.AUTOSCALER_HTTP, 2, 2))
+        // Ready means healthy, leader or standby: the Service picks the leader by its label.
+        .withReadinessProbe(SparkPods.httpGet("/healthz", Ports.AUTOSCALER_HTTP, 2, 2))
         .withLivenessProbe(SparkPods.httpGet("/healthz", Ports.AUTOSCALER_HTTP, 10, 6))
         .withStartupProbe(SparkPods.httpGet("/healthz", Ports.AUTOSCALER_HTTP, 2, 60))
         .build();

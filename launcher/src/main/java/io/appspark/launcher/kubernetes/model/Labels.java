@@ -18,6 +18,15 @@ public final class Labels {
 
   public static final String MANAGER = "appspark";
 
+  /**
+   * Set to {@link #LEADING} on the autoscaler pod that holds the Lease, by that pod itself; the
+   * autoscaler's Service selects it, so drivers and pins reach the leader only while both replicas
+   * are Ready.
+   */
+  public static final String LEADER = "appspark.io/autoscaler-leader";
+
+  public static final String LEADING = "true";
+
   private Labels() {}
 
   /** Labels of an object of {@code component} (master, worker, connect, config, autoscaler...). */

@@ -248,7 +248,8 @@ class ClusterModelTest {
     Service service = find(model, Service.class, "shop-autoscaler");
     assertThat(service.getSpec().getSelector())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(Labels.CLUSTER, "shop", Labels.ROLE, "autoscaler"));
+            Map.of(
+                Labels.CLUSTER, "shop", Labels.ROLE, "autoscaler", Labels.LEADER, Labels.LEADING));
     assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8090);
 
     Deployment deployment = find(model, Deployment.class, "shop-autoscaler");
@@ -258,7 +259,13 @@ class ClusterModelTest {
     assertThat(pod.getAutomountServiceAccountToken()).isTrue();
     Container c = pod.getContainers().get(0);
     assertThat(c.getArgs()).containsExactly("autoscaler");
-    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath())
+        .as("a standby is Ready too, or a rolling update never completes")
+        .isEqualTo("/healthz");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .as("only the leader labels itself, on its pod")
+        .doesNotContainKey(Labels.LEADER)
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(env(c))
