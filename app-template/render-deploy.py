@@ -79,8 +79,9 @@ def base(objects):
     header = (
         "# The in-app Spark cluster and its autoscaler, as `appspark render` makes them for\n"
         "# ../../appspark.yaml (app-template/render-deploy.py writes this file), without the\n"
-        "# ownerReferences (the owner's uid is not known before it exists: `kubectl delete -k`\n"
-        "# removes these objects with the app) and without a namespace (the kustomization sets it).\n"
+        "# ownerReferences (the owner's uid is not known before it exists: the autoscaler's leader\n"
+        "# adopts these objects for the app's Deployment, so deleting it removes them all) and\n"
+        "# without a namespace (the kustomization sets it).\n"
         "# Worker pods are not here: the autoscaler creates them. The Secret ${artifactId}-spark-auth\n"
         "# is not here either: create it before applying (see ../../README.md).\n"
     )

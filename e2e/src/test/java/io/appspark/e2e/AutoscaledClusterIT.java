@@ -9,17 +9,8 @@ import io.appspark.testing.kubernetes.AppDeployments;
 import io.appspark.testing.kubernetes.EnableRealNode;
 import io.appspark.testing.kubernetes.RealNode;
 import io.appspark.testing.kubernetes.TestNamespace;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,18 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableRealNode
 class AutoscaledClusterIT {
   private static final String APP = "shop";
-  private static final List<Class<? extends HasMetadata>> CLUSTER_KINDS =
-      List.of(
-          Pod.class,
-          Deployment.class,
-          Service.class,
-          ConfigMap.class,
-          Secret.class,
-          NetworkPolicy.class,
-          Role.class,
-          RoleBinding.class,
-          ServiceAccount.class);
-
   private final KubernetesClient client;
   private final String ns;
   private final RealNode node;
@@ -127,28 +106,12 @@ class AutoscaledClusterIT {
     await("garbage collection removes every object of the cluster")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> assertThat(clusterObjects()).isEmpty());
+        .untilAsserted(() -> assertThat(pods.clusterObjects()).isEmpty());
   }
 
   private List<Event> scaleEvents() {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> APP.equals(e.getInvolvedObject().getName()))
-        .toList();
-  }
-
-  /** Every kind of object a cluster has, labelled as the cluster's. */
-  private List<HasMetadata> clusterObjects() {
-    return CLUSTER_KINDS.stream()
-        .flatMap(
-            kind ->
-                client
-                    .resources(kind)
-                    .inNamespace(ns)
-                    .withLabel("appspark.io/cluster", APP)
-                    .list()
-                    .getItems()
-                    .stream())
-        .map(HasMetadata.class::cast)
         .toList();
   }
 }

@@ -6,9 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appspark.launcher.it.Cli;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -26,6 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The pods of one in-app cluster and of its drivers, as the end-to-end tests look at them. */
 final class ClusterPods {
   static final Duration POD_WORK = Duration.ofMinutes(5);
+  private static final List<Class<? extends HasMetadata>> CLUSTER_KINDS =
+      List.of(
+          Pod.class,
+          Deployment.class,
+          Service.class,
+          ConfigMap.class,
+          Secret.class,
+          NetworkPolicy.class,
+          Role.class,
+          RoleBinding.class,
+          ServiceAccount.class);
 
   /** The label the leading autoscaler sets on its own pod; its Service selects it. */
   static final String LEADER = "appspark.io/autoscaler-leader";
@@ -192,15 +212,18 @@ final class ClusterPods {
 
   /** No container log of the namespace holds the cluster's RPC secret. */
   void assertNoSecretInLogs() {
-    String encoded =
-        client
-            .secrets()
-            .inNamespace(ns)
-            .withName(cluster + "-spark-auth")
-            .get()
-            .getData()
-            .get("secret");
-    String secret = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    assertNoLogHolds(cluster + "-spark-auth", "secret");
+  }
+
+  /** The value under {@code key} of the Secret {@code name}, decoded. */
+  String secretValue(String name, String key) {
+    String encoded = client.secrets().inNamespace(ns).withName(name).get().getData().get(key);
+    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+  }
+
+  /** No container log of the namespace holds the value under {@code key} of Secret {@code name}. */
+  void assertNoLogHolds(String name, String key) {
+    String secret = secretValue(name, key);
     for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
       for (var container : pod.getSpec().getContainers()) {
         String log =
@@ -213,6 +236,22 @@ final class ClusterPods {
         assertThat(log).as("log of " + pod.getMetadata().getName()).doesNotContain(secret);
       }
     }
+  }
+
+  /** Every object of the kinds a cluster has, labelled as this cluster's. */
+  List<HasMetadata> clusterObjects() {
+    return CLUSTER_KINDS.stream()
+        .flatMap(
+            kind ->
+                client
+                    .resources(kind)
+                    .inNamespace(ns)
+                    .withLabel("appspark.io/cluster", cluster)
+                    .list()
+                    .getItems()
+                    .stream())
+        .map(HasMetadata.class::cast)
+        .toList();
   }
 
   /** A pod that runs a bash script once, in the Spark image (which has bash and timeout). */

@@ -12,40 +12,45 @@ import java.util.concurrent.TimeUnit;
 /**
  * A project generated from the archetype the way a user does it ({@code mvn archetype:generate}),
  * with the archetype and the appspark artifacts it needs taken from the local Maven repository,
- * where invoker:install put this build's copies.
+ * where invoker:install put this build's copies. Public, in this module's test jar, for the e2e
+ * tests that deploy a generated app on a real node.
  */
-final class GeneratedProject {
-  static final Path HOME =
+public final class GeneratedProject {
+  public static final Path HOME =
       Path.of(System.getProperty("appspark.home", "../..")).toAbsolutePath().normalize();
   static final String PACKAGE = "com.example.scoring";
 
   private GeneratedProject() {}
 
   /** Generates {@code artifactId} into {@code parent}; returns the project's directory. */
-  static Path generate(Path parent, String artifactId) {
+  public static Path generate(Path parent, String artifactId) {
+    return generate(parent, artifactId, List.of());
+  }
+
+  /** Generates with archetype properties of the caller's ({@code -DsparkImage=...}) too. */
+  public static Path generate(Path parent, String artifactId, List<String> properties) {
     Path log = parent.resolve("generate-" + artifactId + ".log");
-    int exit =
-        run(
-            parent,
-            log,
-            Map.of(),
-            Duration.GENERATE,
-            maven(),
-            "-B",
-            "-ntp",
-            "-o",
-            "-Dmaven.repo.local=" + localRepository(),
-            "org.apache.maven.plugins:maven-archetype-plugin:"
-                + System.getProperty("archetype.version")
-                + ":generate",
-            "-DarchetypeGroupId=io.appspark",
-            "-DarchetypeArtifactId=appspark-app-archetype",
-            "-DarchetypeVersion=" + System.getProperty("appspark.version"),
-            "-DgroupId=com.example",
-            "-DartifactId=" + artifactId,
-            "-Dversion=1.0.0-SNAPSHOT",
-            "-Dpackage=" + PACKAGE,
-            "-DinteractiveMode=false");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                maven(),
+                "-B",
+                "-ntp",
+                "-o",
+                "-Dmaven.repo.local=" + localRepository(),
+                "org.apache.maven.plugins:maven-archetype-plugin:"
+                    + System.getProperty("archetype.version")
+                    + ":generate",
+                "-DarchetypeGroupId=io.appspark",
+                "-DarchetypeArtifactId=appspark-app-archetype",
+                "-DarchetypeVersion=" + System.getProperty("appspark.version"),
+                "-DgroupId=com.example",
+                "-DartifactId=" + artifactId,
+                "-Dversion=1.0.0-SNAPSHOT",
+                "-Dpackage=" + PACKAGE,
+                "-DinteractiveMode=false"));
+    command.addAll(properties);
+    int exit = run(parent, log, Map.of(), Duration.GENERATE, command.toArray(String[]::new));
     if (exit != 0) {
       throw new AssertionError("archetype:generate exited " + exit + ":\n" + read(log));
     }
@@ -53,14 +58,14 @@ final class GeneratedProject {
   }
 
   /** The local repository of this build, where invoker:install put the archetype. */
-  static String localRepository() {
+  public static String localRepository() {
     return System.getProperty(
         "maven.repo.local",
         Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
   }
 
   /** The Maven running this build ({@code maven.home}), else {@code mvn} from the PATH. */
-  static String maven() {
+  public static String maven() {
     String home = System.getProperty("maven.home");
     return home == null || home.isBlank() ? "mvn" : Path.of(home, "bin", "mvn").toString();
   }
@@ -94,7 +99,7 @@ final class GeneratedProject {
     }
   }
 
-  enum Duration {
+  public enum Duration {
     GENERATE(5),
     BUILD(40);
 
@@ -105,7 +110,8 @@ final class GeneratedProject {
     }
   }
 
-  static int run(Path dir, Path log, Map<String, String> env, Duration bound, String... command) {
+  public static int run(
+      Path dir, Path log, Map<String, String> env, Duration bound, String... command) {
     ProcessBuilder builder =
         new ProcessBuilder(List.of(command))
             .directory(dir.toFile())
@@ -129,7 +135,7 @@ final class GeneratedProject {
     }
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {

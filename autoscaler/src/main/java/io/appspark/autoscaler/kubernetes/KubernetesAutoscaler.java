@@ -148,7 +148,9 @@ public final class KubernetesAutoscaler {
   }
 
   /**
-   * The leader's first act: the Spark configuration, master and Connect server as the spec says.
+   * The leader's first act: the Spark configuration, master and Connect server as the spec says;
+   * then the cluster's objects that manifests made without an owner (the app template's routes)
+   * become the app's Deployment's, so that its deletion takes the whole cluster.
    */
   private static void applyWorkloads(KubernetesClient client, ClusterModel model, String marker) {
     Reconciler reconciler = new Reconciler(client);
@@ -156,5 +158,13 @@ public final class KubernetesAutoscaler {
       reconciler.apply(object);
     }
     LOG.info("{} workloads applied", marker);
+    long adopted =
+        model.adoptedObjects().stream()
+            .map(o -> reconciler.adopt(o, model.ownerReference(), model.spec().name()))
+            .filter(c -> c.outcome() != Reconciler.Outcome.UNCHANGED)
+            .count();
+    if (adopted > 0) {
+      LOG.info("{} {} objects adopted by deployment {}", marker, adopted, model.owner().name());
+    }
   }
 }

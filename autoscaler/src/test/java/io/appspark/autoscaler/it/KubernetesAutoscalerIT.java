@@ -336,11 +336,138 @@ class KubernetesAutoscalerIT {
   }
 
   /** The app, and what the launcher applies before the autoscaler runs; no Spark workload yet. */
+  /**
+   * The app template's routes apply the cluster's objects before the app's uid exists, so with no
+   * owner: the leader, with its Role's rights only and OwnerReferencesPermissionEnforcement on,
+   * makes the app's Deployment their owner, and deleting the app removes them.
+   */
+  @Test
+  void theLeaderAdoptsWhatManifestsMadeWithoutAnOwnerAndTheAppsDeletionTakesIt() throws Exception {
+    ClusterModel model = model("manifests");
+    Reconciler reconciler = new Reconciler(client);
+    List<HasMetadata> made = new ArrayList<>(model.clusterObjects());
+    made.add(model.authSecret("not-a-real-secret"));
+    for (HasMetadata o : made) {
+      // Its replicas run here as processes, not as the Deployment.
+      if (!key(o).equals("Deployment/manifests-autoscaler")) {
+        o.getMetadata().setOwnerReferences(null);
+        reconciler.apply(o);
+      }
+    }
+    client.secrets().inNamespace(ns).resource(userSecret("manifests-mine")).create();
+    String uid =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName("manifests")
+            .get()
+            .getMetadata()
+            .getUid();
+
+    awaitReady(start(model, "manifests-autoscaler-a"));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(labelled("manifests"))
+                    .extracting(this::key)
+                    .contains(
+                        "ServiceAccount/manifests-autoscaler",
+                        "Role/manifests-autoscaler",
+                        "RoleBinding/manifests-autoscaler",
+                        "NetworkPolicy/manifests-spark",
+                        "ConfigMap/manifests-spec",
+                        "ConfigMap/manifests-spark-conf",
+                        "Secret/manifests-spark-auth",
+                        "Service/manifests-autoscaler",
+                        "Service/manifests-spark-master",
+                        "Deployment/manifests-spark-master")
+                    .hasSizeGreaterThanOrEqualTo(10));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(labelled("manifests"))
+                    .allSatisfy(
+                        o ->
+                            assertThat(o.getMetadata().getOwnerReferences())
+                                .as(key(o))
+                                .singleElement()
+                                .satisfies(
+                                    ref -> {
+                                      assertThat(ref.getUid()).isEqualTo(uid);
+                                      assertThat(ref.getBlockOwnerDeletion()).isNull();
+                                    })));
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(ns)
+                .withName("manifests-mine")
+                .get()
+                .getMetadata()
+                .getOwnerReferences())
+        .as("a Secret without the cluster's label is the user's")
+        .isNullOrEmpty();
+
+    client.apps().deployments().inNamespace(ns).withName("manifests").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(labelled("manifests")).isEmpty());
+  }
+
+  private List<HasMetadata> labelled(String cluster) {
+    List<HasMetadata> all = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind :
+        List.of(
+            io.fabric8.kubernetes.api.model.ServiceAccount.class,
+            io.fabric8.kubernetes.api.model.rbac.Role.class,
+            io.fabric8.kubernetes.api.model.rbac.RoleBinding.class,
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+            io.fabric8.kubernetes.api.model.ConfigMap.class,
+            io.fabric8.kubernetes.api.model.Secret.class,
+            io.fabric8.kubernetes.api.model.Service.class,
+            Deployment.class)) {
+      all.addAll(
+          client
+              .resources(kind)
+              .inNamespace(ns)
+              .withLabel("appspark.io/cluster", cluster)
+              .list()
+              .getItems());
+    }
+    return all;
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret userSecret(String name) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withStringData(Map.of("token", "mine"))
+        .build();
+  }
+
   private ClusterModel cluster(String name) {
     return cluster(name, "");
   }
 
   private ClusterModel cluster(String name, String moreSpec) {
+    ClusterModel model = model(name, moreSpec);
+    Set<String> workloads =
+        model.workloadObjects().stream().map(this::key).collect(Collectors.toSet());
+    Reconciler reconciler = new Reconciler(client);
+    model.clusterObjects().stream()
+        .filter(o -> !workloads.contains(key(o)))
+        .filter(o -> !o.getMetadata().getName().equals(name + "-autoscaler") || isRbacOrService(o))
+        .forEach(reconciler::apply);
+    return model;
+  }
+
+  private ClusterModel model(String name) {
+    return model(name, "");
+  }
+
+  private ClusterModel model(String name, String moreSpec) {
     Deployment app = AppDeployments.ensure(client, ns, name);
     String specYaml = "name: " + name + "\nworkers: {min: 0, max: 4, initial: 0}\n" + moreSpec;
     specs.put(name, specYaml);
@@ -352,13 +479,6 @@ class KubernetesAutoscalerIT {
                 ns,
                 IMAGE)
             .withAutoscaler(specYaml);
-    Set<String> workloads =
-        model.workloadObjects().stream().map(this::key).collect(Collectors.toSet());
-    Reconciler reconciler = new Reconciler(client);
-    model.clusterObjects().stream()
-        .filter(o -> !workloads.contains(key(o)))
-        .filter(o -> !o.getMetadata().getName().equals(name + "-autoscaler") || isRbacOrService(o))
-        .forEach(reconciler::apply);
     return model;
   }
 

@@ -1,9 +1,17 @@
 package io.appspark.launcher.kubernetes;
 
+import io.appspark.launcher.kubernetes.model.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +113,55 @@ public final class Reconciler {
       LOG.info("{}", change);
     }
     return change;
+  }
+
+  /**
+   * Gives the existing object named like {@code desired} the reference to {@code owner}, when it is
+   * labelled as the cluster's ({@link Labels#CLUSTER} equal to {@code cluster}) and has none to
+   * that owner yet; anything else (absent, not the cluster's, already owned) is left as it is. Only
+   * the ownerReferences change: a JSON merge patch holding the list and the object's
+   * resourceVersion, so that a concurrent change makes it fail rather than be lost.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> Change adopt(T desired, OwnerReference owner, String cluster) {
+    String namespace = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    var resource =
+        client.resources((Class<T>) desired.getClass()).inNamespace(namespace).withName(name);
+    T current = resource.get();
+    Outcome outcome = Outcome.UNCHANGED;
+    if (current != null && isClusters(current, cluster) && !ownedBy(current, owner)) {
+      List<OwnerReference> owners = new ArrayList<>();
+      if (current.getMetadata().getOwnerReferences() != null) {
+        owners.addAll(current.getMetadata().getOwnerReferences());
+      }
+      owners.add(owner);
+      Map<String, Object> metadata =
+          Map.of(
+              "resourceVersion",
+              current.getMetadata().getResourceVersion(),
+              "ownerReferences",
+              owners);
+      resource.patch(
+          PatchContext.of(PatchType.JSON_MERGE),
+          Serialization.asJson(Map.of("metadata", metadata)));
+      outcome = Outcome.UPDATED;
+    }
+    Change change = new Change(desired.getKind(), namespace, name, outcome);
+    if (outcome != Outcome.UNCHANGED) {
+      LOG.info("{} (owner {} {})", change, owner.getKind(), owner.getName());
+    }
+    return change;
+  }
+
+  private static boolean isClusters(HasMetadata object, String cluster) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && cluster.equals(labels.get(Labels.CLUSTER));
+  }
+
+  private static boolean ownedBy(HasMetadata object, OwnerReference owner) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners != null && owners.stream().anyMatch(o -> owner.getUid().equals(o.getUid()));
   }
 
   private <T extends HasMetadata> Outcome delete(

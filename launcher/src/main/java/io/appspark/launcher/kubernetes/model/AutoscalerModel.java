@@ -74,7 +74,8 @@ final class AutoscalerModel {
         .withNewMetadata()
         .withLabels(cluster.labels(ROLE))
         .withAnnotations(
-            Map.of("appspark.io/spec-hash", ClusterModel.hash(specYaml + "\n" + cluster.image())))
+            Map.of(
+                "appspark.io/spec-hash", cluster.nameFreeHash(specYaml + "\n" + cluster.image())))
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(cluster.names().autoscaler())

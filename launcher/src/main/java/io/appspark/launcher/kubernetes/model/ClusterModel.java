@@ -165,14 +165,27 @@ public final class ClusterModel {
     return conf;
   }
 
-  /** A hash of the configuration, put on pod templates so that a change rolls the Deployments. */
+  /**
+   * A hash of the configuration, put on pod templates so that a change rolls the Deployments. It
+   * does not depend on the cluster's name (see {@link #nameFreeHash}).
+   */
   String configHash() {
     ConfigMap config = configMap();
     String text =
         config.getData().entrySet().stream()
             .map(e -> e.getKey() + "\n" + e.getValue())
             .collect(Collectors.joining("\n"));
-    return hash(text);
+    return nameFreeHash(text);
+  }
+
+  /**
+   * {@link #hash} of {@code text} with the cluster's name replaced by a fixed word: manifests
+   * rendered once for a placeholder name and given the app's name by text substitution (the app
+   * template's) carry the hash the autoscaler's leader computes for the real name, so that its
+   * re-apply at each leadership term and a later {@code kubectl apply} agree and roll nothing.
+   */
+  String nameFreeHash(String text) {
+    return hash(text.replace(spec.name(), "<cluster>"));
   }
 
   /** The first 16 bytes of the SHA-256 of {@code text}, in hex. */
@@ -200,13 +213,31 @@ public final class ClusterModel {
   }
 
   /**
+   * What the autoscaler's leader adopts: every object of {@link #clusterObjects()} and the Secret
+   * with the RPC secret (metadata only). Manifests applied before the app's Deployment exists (the
+   * app template's {@code kubectl apply -k}, an OpenShift Template) cannot name its uid, so the
+   * leader, which reads it, gives them the owner reference {@code up --kubernetes} gives; deleting
+   * the app's Deployment then removes the whole cluster on every route. A Secret the user made
+   * without the cluster's label is the user's and is left alone.
+   */
+  public List<HasMetadata> adoptedObjects() {
+    List<HasMetadata> objects = new ArrayList<>(clusterObjects());
+    objects.add(
+        new SecretBuilder()
+            .withMetadata(meta(names.authSecret(), "auth"))
+            .withType("Opaque")
+            .build());
+    return objects;
+  }
+
+  /**
    * Not the controller (the app's Deployment does not manage these), and no {@code
    * blockOwnerDeletion}: where the OwnerReferencesPermissionEnforcement admission plugin runs (as
    * on OpenShift) setting it needs update on the owner's finalizers, which a namespace's {@code
    * admin} does not hold. Garbage collection removes these objects with the owner all the same;
    * only a foreground deletion of the owner no longer waits for them.
    */
-  OwnerReference ownerReference() {
+  public OwnerReference ownerReference() {
     return new OwnerReferenceBuilder()
         .withApiVersion("apps/v1")
         .withKind("Deployment")

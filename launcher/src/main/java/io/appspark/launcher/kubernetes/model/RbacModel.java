@@ -15,10 +15,15 @@ import java.util.List;
  * ClusterRole): manage worker pods, record Events, hold its leader-election Lease, apply
  * (server-side apply: get, create, patch) the cluster's Spark ConfigMap and the master's and
  * Connect server's Deployment and Service by name, read the owner Deployment (its uid for
- * ownerReferences). Nothing here exceeds what a namespace's {@code admin} holds, so that such a
- * user may create this Role (RBAC refuses to grant more than the granter has). Pods cannot be
- * limited by name: their names are new. Nothing here lists Deployments, reads Secrets or reaches
- * another namespace.
+ * ownerReferences), and adopt the cluster's other objects by name (get, patch). Setting an owner
+ * reference on an object that exists needs {@code delete} on it where the
+ * OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift), so each object the leader
+ * adopts or applies is deletable by name too; the leader never deletes one. Adopting the RPC
+ * secret's Secret reads it: the autoscaler holds that power already, since the worker pods it
+ * creates take the secret. Nothing here exceeds what a namespace's {@code admin} holds, so that
+ * such a user may create this Role (RBAC refuses to grant more than the granter has). Pods cannot
+ * be limited by name: their names are new. Nothing here lists Deployments, reads another Secret or
+ * reaches another namespace.
  */
 final class RbacModel {
   static final String COMPONENT = "autoscaler";
@@ -45,18 +50,31 @@ final class RbacModel {
 
   List<PolicyRule> rules() {
     ClusterNames names = cluster.names();
-    String lease = names.autoscaler();
     String owner = cluster.ownerReference().getName();
-    List<String> workloads = List.of(names.master(), names.connect());
+    String autoscaler = names.autoscaler();
+    List<String> applied = List.of(names.master(), names.connect());
+    String rbac = "rbac.authorization.k8s.io";
     return List.of(
         rule("", "pods", List.of(), "create", "delete", "get", "list", "watch", "patch"),
         rule("", "events", List.of(), "create", "patch"),
         rule("coordination.k8s.io", "leases", List.of(), "create"),
-        rule("coordination.k8s.io", "leases", List.of(lease), "get", "update", "patch"),
-        rule("", "configmaps", List.of(names.config()), "get", "create", "patch"),
-        rule("", "services", workloads, "get", "create", "patch"),
-        rule("apps", "deployments", workloads, "get", "create", "patch"),
-        rule("apps", "deployments", List.of(owner), "get"));
+        rule("coordination.k8s.io", "leases", List.of(autoscaler), "get", "update", "patch"),
+        rule("", "configmaps", List.of(names.config()), "get", "create", "patch", "delete"),
+        rule("", "services", applied, "get", "create", "patch", "delete"),
+        rule("apps", "deployments", applied, "get", "create", "patch", "delete"),
+        rule("apps", "deployments", List.of(owner), "get"),
+        adopt("", "configmaps", names.spec()),
+        adopt("", "services", autoscaler),
+        adopt("apps", "deployments", autoscaler),
+        adopt("", "serviceaccounts", autoscaler),
+        adopt(rbac, "roles", autoscaler),
+        adopt(rbac, "rolebindings", autoscaler),
+        adopt("networking.k8s.io", "networkpolicies", names.networkPolicy()),
+        adopt("", "secrets", names.authSecret()));
+  }
+
+  private static PolicyRule adopt(String group, String resource, String name) {
+    return rule(group, resource, List.of(name), "get", "patch", "delete");
   }
 
   RoleBinding roleBinding() {

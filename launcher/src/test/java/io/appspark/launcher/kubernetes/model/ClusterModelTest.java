@@ -225,10 +225,86 @@ class ClusterModelTest {
             "/events [] create,patch",
             "coordination.k8s.io/leases [] create",
             "coordination.k8s.io/leases [shop-autoscaler] get,update,patch",
-            "/configmaps [shop-spark-conf] get,create,patch",
-            "/services [shop-spark-master, shop-spark-connect] get,create,patch",
-            "apps/deployments [shop-spark-master, shop-spark-connect] get,create,patch",
-            "apps/deployments [shop] get");
+            "/configmaps [shop-spark-conf] get,create,patch,delete",
+            "/services [shop-spark-master, shop-spark-connect] get,create,patch,delete",
+            "apps/deployments [shop-spark-master, shop-spark-connect] get,create,patch,delete",
+            "apps/deployments [shop] get",
+            "/configmaps [shop-spec] get,patch,delete",
+            "/services [shop-autoscaler] get,patch,delete",
+            "apps/deployments [shop-autoscaler] get,patch,delete",
+            "/serviceaccounts [shop-autoscaler] get,patch,delete",
+            "rbac.authorization.k8s.io/roles [shop-autoscaler] get,patch,delete",
+            "rbac.authorization.k8s.io/rolebindings [shop-autoscaler] get,patch,delete",
+            "networking.k8s.io/networkpolicies [shop-spark] get,patch,delete",
+            "/secrets [shop-spark-auth] get,patch,delete");
+  }
+
+  /**
+   * The leader adopts what manifests made without an owner: every object of the cluster and its RPC
+   * secret's Secret, each of which its Role lets it patch and delete by name (what setting an owner
+   * reference takes where OwnerReferencesPermissionEnforcement runs).
+   */
+  @Test
+  void theLeaderAdoptsEveryObjectOfTheClusterAndItsRoleAllowsIt() {
+    ClusterModel model = SHOP.withAutoscaler("name: shop\n");
+    List<PolicyRule> rules = find(model, Role.class, "shop-autoscaler").getRules();
+
+    assertThat(model.adoptedObjects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsAll(
+            model.clusterObjects().stream()
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .toList())
+        .contains("Secret/shop-spark-auth");
+    assertThat(model.adoptedObjects())
+        .allSatisfy(
+            o ->
+                assertThat(rules)
+                    .as("%s %s", o.getKind(), o.getMetadata().getName())
+                    .anySatisfy(
+                        r -> {
+                          assertThat(r.getResources())
+                              .contains(
+                                  o.getKind()
+                                          .toLowerCase(java.util.Locale.ROOT)
+                                          .replaceAll("y$", "ie")
+                                      + "s");
+                          assertThat(r.getResourceNames()).contains(o.getMetadata().getName());
+                          assertThat(r.getVerbs()).contains("get", "patch", "delete");
+                        }));
+    assertThat(model.adoptedObjects())
+        .filteredOn(o -> o instanceof io.fabric8.kubernetes.api.model.Secret)
+        .singleElement()
+        .satisfies(
+            o ->
+                assertThat(((io.fabric8.kubernetes.api.model.Secret) o).getData())
+                    .as("the Secret is named for adoption, it holds no value")
+                    .isNullOrEmpty());
+  }
+
+  /**
+   * Manifests rendered for a placeholder name and renamed by text (the app template's) carry the
+   * hashes the leader computes for the real name: its re-apply rolls nothing.
+   */
+  @Test
+  void theConfigAndSpecHashesDoNotDependOnTheClustersName() {
+    String spec = "name: %s\nsparkConf: {spark.eventLog.dir: /logs/%s}\n";
+    ClusterModel placeholder =
+        model(spec.formatted("zzappzz", "zzappzz"))
+            .withAutoscaler(spec.formatted("zzappzz", "zzappzz"));
+    ClusterModel shop =
+        model(spec.formatted("shop", "shop")).withAutoscaler(spec.formatted("shop", "shop"));
+    ClusterModel other =
+        model(spec.formatted("shop", "other")).withAutoscaler(spec.formatted("shop", "other"));
+
+    assertThat(shop.configHash())
+        .isEqualTo(placeholder.configHash())
+        .isNotEqualTo(other.configHash());
+    assertThat(shop.nameFreeHash(spec.formatted("shop", "shop")))
+        .isEqualTo(placeholder.nameFreeHash(spec.formatted("zzappzz", "zzappzz")))
+        .isNotEqualTo(other.nameFreeHash(spec.formatted("shop", "other")));
+    assertThat(specHash(shop))
+        .isEqualTo(shop.nameFreeHash(spec.formatted("shop", "shop") + "\n" + shop.image()));
   }
 
   @Test
