@@ -52,6 +52,12 @@ class AppTemplateIT {
    */
   private static final String WORKER_CPU = "kubernetes:\n  worker: {cpu: 300m}\n";
 
+  /** What a failed rollout leaves in the step's log: the pods, why they wait, the Events. */
+  private static final String DIAGNOSE =
+      "\"$KUBECTL\" -n \"$NS\" get pods -o wide; \"$KUBECTL\" -n \"$NS\" describe pods;"
+          + " \"$KUBECTL\" -n \"$NS\" get events --sort-by=.lastTimestamp;"
+          + " \"$KUBECTL\" describe node";
+
   private final KubernetesClient client;
   private final String ns;
   private final RealNode node;
@@ -132,9 +138,11 @@ class AppTemplateIT {
             + APP
             + "-secrets --from-literal=api-token=$(openssl rand -hex 16)"
             + " && \"$KUBECTL\" apply -k deploy/it-node"
-            + " && \"$KUBECTL\" -n \"$NS\" rollout status deployment/"
+            + " && { \"$KUBECTL\" -n \"$NS\" rollout status deployment/"
             + APP
-            + " --timeout=360s");
+            + " --timeout=360s || { "
+            + DIAGNOSE
+            + "; exit 1; }; }");
     ClusterPods pods = new ClusterPods(client, ns, APP);
     String token = pods.secretValue(APP + "-secrets", "api-token");
     Pod master = awaitTheClusterServesTheApp(APP, pods);
