@@ -141,6 +141,27 @@ class KustomizeManifestsIT {
         .noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/app/secrets"));
   }
 
+  /**
+   * Each overlay's {@code images:} takes effect: dev runs the image the README builds under a tag
+   * that is not {@code latest} (which Kubernetes always pulls, and a local image is in no
+   * registry); prod runs the one pushed to its registry. (The base renames the image first, so an
+   * overlay must name the base's result.)
+   */
+  @Test
+  void eachOverlayRunsItsOwnImage(
+      KubernetesClient client, TestNamespace namespace, ControlPlane plane) {
+    Deployment dev =
+        Manifests.deployment(
+            Manifests.kustomize(client, plane.kubectl(), project, "dev", namespace.name()), APP);
+    assertThat(dev.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("localhost/" + APP + ":dev");
+    Deployment prod =
+        Manifests.deployment(
+            Manifests.kustomize(client, plane.kubectl(), project, "prod", namespace.name()), APP);
+    assertThat(prod.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/" + APP + ":1.0");
+  }
+
   /** Prod's spec says 2 to 8 workers; the autoscaler's bounds (its environment) say the same. */
   @Test
   void prodsAutoscalerBoundsAreItsSpecs(
