@@ -54,7 +54,6 @@ class SecretsFromPodsIT {
   private final String secretKey = "SK-" + UUID.randomUUID();
   private S3Server s3;
   private VaultServer vault;
-  @TempDir Path dir;
 
   SecretsFromPodsIT(KubernetesClient client, TestNamespace namespace, RealNode node) {
     this.client = client;
@@ -64,7 +63,7 @@ class SecretsFromPodsIT {
   }
 
   @BeforeAll
-  void serversAndCluster() throws Exception {
+  void serversAndCluster(@TempDir Path dir) throws Exception {
     s3 = S3Server.start(node.nodeIp(), accessKey, secretKey, List.of(BUCKET));
     vault = VaultServer.listeningOn(node.nodeIp());
     vault.putKv2(
