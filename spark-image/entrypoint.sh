@@ -118,11 +118,14 @@ advertise_driver_address() {
 secret_settings=""
 stdin_main=()
 resolve_secret_settings() {
-  local conf=$SPARK_CONF_DIR/spark-defaults.conf
-  grep -Eq '^[[:space:]]*[^#![:space:]][^=:[:space:]]*([[:space:]]*[=:][[:space:]]*|[[:space:]]+)(vault|k8s|env|file):' "$conf" ||
+  # References come from the mounted configuration (the cluster's driver settings), never from
+  # the image's own, whose file: values are plain paths.
+  local conf=$SPARK_CONF_DIR/spark-defaults.conf mounted=$conf_mount/spark-defaults.conf
+  [ -f "$mounted" ] || return 0
+  grep -Eq '^[[:space:]]*[^#![:space:]][^=:[:space:]]*([[:space:]]*[=:][[:space:]]*|[[:space:]]+)(vault|k8s|env|file):' "$mounted" ||
     return 0
   secret_settings=$("$java" -Xmx192m -XX:TieredStopAtLevel=1 -cp "$autoscaler_home/lib/*" \
-    io.appspark.launcher.secrets.ConfSecretsResolver "$conf") ||
+    io.appspark.launcher.secrets.ConfSecretsResolver "$conf" "$mounted") ||
     die "$role: the secret references of its settings could not be resolved (see above)"
   [ -n "$secret_settings" ] || return 0
   stdin_main=(io.appspark.parentwatch.StdinSystemProperties)

@@ -17,7 +17,10 @@ import java.util.TreeMap;
 
 /**
  * Resolves the secret references of a driver's {@code spark-defaults.conf} in a container: {@code
- * ConfSecretsResolver FILE}. The file is rewritten with the plain settings only (and {@code
+ * ConfSecretsResolver EFFECTIVE_FILE MOUNTED_FILE}. References are what the mounted file (the
+ * cluster's {@code driver-defaults.conf}, made from the spec) holds; a value of the image's own
+ * configuration that merely looks like one ({@code spark.eventLog.dir file:/opt/spark/events}) is a
+ * plain setting. The effective file is rewritten with the plain settings only (and {@code
  * spark.redaction.regex} covering the keys that held references); the resolved settings go to
  * standard output as Java properties, for the driver's JVM to read from its standard input ({@code
  * StdinSystemProperties}). So a value is in no file and on no command line, and a setting left in
@@ -32,14 +35,16 @@ public final class ConfSecretsResolver {
   private ConfSecretsResolver() {}
 
   public static void main(String[] args) {
-    if (args.length != 1) {
-      System.err.println("usage: ConfSecretsResolver SPARK_DEFAULTS_CONF");
+    if (args.length != 2) {
+      System.err.println(
+          "usage: ConfSecretsResolver EFFECTIVE_SPARK_DEFAULTS MOUNTED_SPARK_DEFAULTS");
       System.exit(2);
     }
     try {
       Writer out = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
       resolveInPlace(
           Path.of(args[0]),
+          Path.of(args[1]),
           SecretResolver.fromEnvironment(
               System.getenv(), Optional.of(KubernetesSecretSource::ofOwnNamespace)),
           out);
@@ -54,17 +59,22 @@ public final class ConfSecretsResolver {
   }
 
   /**
-   * Resolves {@code file}'s references: the file keeps the plain settings, {@code out} gets the
-   * resolved ones. A file without references is left alone and nothing is written.
+   * Resolves {@code file}'s references, the settings whose value there is the reference {@code
+   * mounted} holds for them: the file keeps the other settings, {@code out} gets the resolved ones.
+   * Without any, the file is left alone and nothing is written.
    *
    * @throws SecretException when a reference cannot be read; the file is then unchanged
    */
-  static void resolveInPlace(Path file, SecretResolver resolver, Writer out) throws IOException {
+  static void resolveInPlace(Path file, Path mounted, SecretResolver resolver, Writer out)
+      throws IOException {
     Map<String, String> conf = read(file);
-    if (conf.values().stream().noneMatch(SecretReference::isReference)) {
+    Map<String, String> references = new TreeMap<>(read(mounted));
+    references.entrySet().removeIf(e -> !SecretReference.isReference(e.getValue()));
+    references.entrySet().removeIf(e -> !e.getValue().equals(conf.get(e.getKey())));
+    if (references.isEmpty()) {
       return;
     }
-    Split split = split(conf, resolver);
+    Split split = split(conf, references, resolver);
     replace(file, split.plain());
     properties(split.secrets()).store(out, null);
   }
@@ -72,10 +82,12 @@ public final class ConfSecretsResolver {
   /** The settings a driver's file keeps, and the resolved ones it gets through its input. */
   record Split(Map<String, String> plain, Map<String, String> secrets) {}
 
-  static Split split(Map<String, String> conf, SecretResolver resolver) {
-    SecretResolver.Resolved resolved = resolver.resolveAll(conf);
-    return new Split(
-        SecretRedaction.covering(resolved.plain(), resolved.secretKeys()), resolved.secrets());
+  static Split split(
+      Map<String, String> conf, Map<String, String> references, SecretResolver resolver) {
+    SecretResolver.Resolved resolved = resolver.resolveAll(references);
+    Map<String, String> plain = new LinkedHashMap<>(conf);
+    plain.keySet().removeAll(resolved.secretKeys());
+    return new Split(SecretRedaction.covering(plain, resolved.secretKeys()), resolved.secrets());
   }
 
   /** The file's settings as Spark reads them: Java properties, values trimmed. */

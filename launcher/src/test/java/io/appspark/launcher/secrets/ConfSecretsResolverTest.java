@@ -31,11 +31,15 @@ class ConfSecretsResolverTest {
         "# from the cluster's ConfigMap\n"
             + "spark.executor.cores=1\n"
             + "spark.hadoop.fs.s3a.secret.key   env:S3_KEY\n"
-            + "spark.app.storeKey=env:S3_KEY  \n");
+            + "spark.app.storeKey=env:S3_KEY  \n"
+            + "spark.eventLog.dir=file:/opt/spark/events\n");
+    Path mounted = dir.resolve("mounted.conf");
+    Files.writeString(
+        mounted, "spark.hadoop.fs.s3a.secret.key=env:S3_KEY\nspark.app.storeKey=env:S3_KEY\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     StringWriter out = new StringWriter();
 
-    ConfSecretsResolver.resolveInPlace(file, resolver, out);
+    ConfSecretsResolver.resolveInPlace(file, mounted, resolver, out);
 
     Properties handedOver = new Properties();
     handedOver.load(new StringReader(out.toString()));
@@ -49,6 +53,8 @@ class ConfSecretsResolverTest {
     assertThat(kept).doesNotContain("s3cr3t").doesNotContain("env:S3_KEY");
     Map<String, String> keptConf = ConfSecretsResolver.read(file);
     assertThat(keptConf).containsEntry("spark.executor.cores", "1");
+    // the image's own setting that only looks like a reference stays as it is
+    assertThat(keptConf).containsEntry("spark.eventLog.dir", "file:/opt/spark/events");
     assertThat(keptConf).doesNotContainKeys("spark.hadoop.fs.s3a.secret.key", "spark.app.storeKey");
     // a key whose name does not look secret is redacted by name
     assertThat(Pattern.compile(keptConf.get(SecretRedaction.KEY)).matcher("spark.app.storeKey"))
@@ -58,11 +64,13 @@ class ConfSecretsResolverTest {
   @Test
   void aFileWithoutReferencesIsLeftAloneAndNothingIsHandedOver(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("spark-defaults.conf");
-    String text = "spark.executor.cores=1\n# a comment that stays\n";
+    String text = "spark.executor.cores=1\nspark.eventLog.dir=file:/opt/spark/events\n# stays\n";
     Files.writeString(file, text);
+    Path mounted = dir.resolve("mounted.conf");
+    Files.writeString(mounted, "spark.executor.cores=1\n");
     StringWriter out = new StringWriter();
 
-    ConfSecretsResolver.resolveInPlace(file, resolver, out);
+    ConfSecretsResolver.resolveInPlace(file, mounted, resolver, out);
 
     assertThat(out.toString()).isEmpty();
     assertThat(Files.readString(file)).isEqualTo(text);
@@ -75,7 +83,7 @@ class ConfSecretsResolverTest {
     Files.writeString(file, text);
     StringWriter out = new StringWriter();
 
-    assertThatThrownBy(() -> ConfSecretsResolver.resolveInPlace(file, resolver, out))
+    assertThatThrownBy(() -> ConfSecretsResolver.resolveInPlace(file, file, resolver, out))
         .isInstanceOf(SecretException.class)
         .hasMessageContaining("vault:secret/data/app#s3AccessKey")
         .hasMessageContaining("VAULT_ADDR");
