@@ -22,9 +22,11 @@ tag=appspark/spark:$spark_version-$appspark_version
 spark_home=$root/spark-dist/target/spark-home
 examples_jar=$root/examples/target/appspark-examples.jar
 autoscaler_dir=$root/autoscaler/target
-if [ ! -d "$spark_home/jars" ] || [ ! -f "$examples_jar" ] || [ ! -f "$autoscaler_dir/appspark-autoscaler.jar" ]; then
+parent_watch_jar=$root/parent-watch/target/appspark-parent-watch.jar
+if [ ! -d "$spark_home/jars" ] || [ ! -f "$examples_jar" ] || [ ! -f "$autoscaler_dir/appspark-autoscaler.jar" ] ||
+  [ ! -f "$parent_watch_jar" ]; then
   echo "build.sh: building the Spark runtime and the autoscaler with Maven ..." >&2
-  "$root/mvnw" -B -q -DskipTests package -pl spark-dist,examples,autoscaler -am >&2
+  "$root/mvnw" -B -q -DskipTests package -pl spark-dist,examples,autoscaler,parent-watch -am >&2
 fi
 for jar in "spark-core_$scala_version-$spark_version.jar" "hadoop-client-api-$hadoop_version.jar"; do
   [ -f "$spark_home/jars/$jar" ] ||
@@ -42,6 +44,9 @@ cp "$examples_jar" "$ctx/spark/examples/jars/"
 mkdir -p "$ctx/appspark/autoscaler"
 cp "$autoscaler_dir/appspark-autoscaler.jar" "$ctx/appspark/autoscaler/"
 cp -al "$autoscaler_dir/lib" "$ctx/appspark/autoscaler/lib" 2>/dev/null || cp -a "$autoscaler_dir/lib" "$ctx/appspark/autoscaler/lib"
+# StdinSystemProperties: how a driver's JVM gets the settings its secret references resolved to.
+mkdir -p "$ctx/appspark/lib"
+cp "$parent_watch_jar" "$ctx/appspark/lib/"
 chmod -R a+rX "$ctx"
 
 works() {

@@ -24,6 +24,8 @@ conf_mount=${APPSPARK_CONF_MOUNT:-$SPARK_HOME/conf-mounted}
 runtime_dir=${APPSPARK_RUNTIME_DIR:-${TMPDIR:-/tmp}/appspark-$$}
 cgroup_root=${APPSPARK_CGROUP_ROOT:-/sys/fs/cgroup}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+autoscaler_home=${APPSPARK_AUTOSCALER_HOME:-/opt/appspark/autoscaler}
+appspark_lib=${APPSPARK_LIB:-/opt/appspark/lib}
 
 # The module openings Spark needs on Java 17 (the same list as the launcher's SparkCommands).
 add_opens=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util
@@ -106,6 +108,38 @@ advertise_driver_address() {
   fi
 }
 
+# A driver's settings may name secrets instead of holding them (vault:, k8s:, env:, file:; see
+# README "Secrets"). They are resolved here, in the pod (Vault from VAULT_ADDR and a login, e.g.
+# APPSPARK_VAULT_K8S_ROLE with the pod's service-account token), by the launcher's resolver
+# (its jars ship with the autoscaler's): the effective spark-defaults.conf keeps the plain
+# settings, and the resolved ones reach the driver's JVM through its standard input
+# (StdinSystemProperties), so they are on no command line and in no file. A reference that
+# cannot be read stops the start with the resolver's line naming it.
+secret_settings=""
+stdin_main=()
+resolve_secret_settings() {
+  # References come from the mounted configuration (the cluster's driver settings), never from
+  # the image's own, whose file: values are plain paths.
+  local conf=$SPARK_CONF_DIR/spark-defaults.conf mounted=$conf_mount/spark-defaults.conf
+  [ -f "$mounted" ] || return 0
+  grep -Eq '^[[:space:]]*[^#![:space:]][^=:[:space:]]*([[:space:]]*[=:][[:space:]]*|[[:space:]]+)(vault|k8s|env|file):' "$mounted" ||
+    return 0
+  secret_settings=$("$java" -Xmx192m -XX:TieredStopAtLevel=1 -cp "$autoscaler_home/lib/*" \
+    io.appspark.launcher.secrets.ConfSecretsResolver "$conf" "$mounted") ||
+    die "$role: the secret references of its settings could not be resolved (see above)"
+  [ -n "$secret_settings" ] || return 0
+  stdin_main=(io.appspark.parentwatch.StdinSystemProperties)
+  extra_classpath="${extra_classpath:+$extra_classpath:}$appspark_lib/appspark-parent-watch.jar"
+}
+
+# Runs the built command; a driver with resolved secret settings reads them from its input.
+exec_jvm() {
+  if [ ${#stdin_main[@]} -gt 0 ]; then
+    exec "${cmd[@]}" < <(printf '%s\n' "$secret_settings")
+  fi
+  exec "${cmd[@]}"
+}
+
 jvm_command() {
   cmd=("$java" "-Xmx$heap" -XX:+ExitOnOutOfMemoryError)
   local opening
@@ -186,12 +220,13 @@ case $role in
       chmod 600 "$SPARK_CONF_DIR/spark-defaults.conf"
       set_property spark.authenticate.secret "$_SPARK_AUTH_SECRET"
     fi
-    jvm_command org.apache.spark.deploy.SparkSubmit \
+    resolve_secret_settings
+    jvm_command "${stdin_main[@]}" org.apache.spark.deploy.SparkSubmit \
       --class org.apache.spark.sql.connect.service.SparkConnectServer \
       --name "${SPARK_CONNECT_NAME:-Spark Connect server}" \
       --master "${SPARK_MASTER_URL:-local[*]}" \
       --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" "$@" spark-internal
-    exec "${cmd[@]}"
+    exec_jvm
     ;;
   driver)
     [ "$#" -gt 0 ] || die "driver: name the main class (e.g. io.appspark.examples.CustomerChurnDemo)"
@@ -208,11 +243,12 @@ case $role in
     IFS=: read -r -a app_jars <<<"${APPSPARK_DRIVER_CLASSPATH:-}"
     for jar in "${app_jars[@]}"; do [ -z "$jar" ] || jars+=("$jar"); done
     extra_classpath="$SPARK_HOME/examples/jars/*${APPSPARK_DRIVER_CLASSPATH:+:$APPSPARK_DRIVER_CLASSPATH}"
-    jvm_command org.apache.spark.deploy.SparkSubmit --class "$main" \
+    resolve_secret_settings
+    jvm_command "${stdin_main[@]}" org.apache.spark.deploy.SparkSubmit --class "$main" \
       --master "${APPSPARK_MASTER_URL:-${SPARK_MASTER_URL:-local[*]}}" \
       --jars "$(IFS=,; echo "${jars[*]}")" \
       --properties-file "$SPARK_CONF_DIR/spark-defaults.conf" spark-internal "$@"
-    exec "${cmd[@]}"
+    exec_jvm
     ;;
   history)
     size_memory history
@@ -225,7 +261,6 @@ case $role in
     ;;
   autoscaler)
     size_memory autoscaler
-    autoscaler_home=${APPSPARK_AUTOSCALER_HOME:-/opt/appspark/autoscaler}
     [ -f "$autoscaler_home/appspark-autoscaler.jar" ] ||
       die "autoscaler: no $autoscaler_home/appspark-autoscaler.jar in this image"
     # SIGTERM (tini forwards it) ends the JVM through its shutdown hook: a leader releases its Lease.

@@ -103,8 +103,13 @@ final class ClusterPods {
 
   /** Creates a driver pod and waits until it ends; returns it as it ended. */
   Pod runToEnd(DriverPod driver) {
-    client.pods().inNamespace(ns).resource(driver.pod()).create();
-    return awaitEnded(driver.name());
+    return runToEnd(driver.pod());
+  }
+
+  /** Creates a pod that ends by itself (restartPolicy Never) and waits until it does. */
+  Pod runToEnd(Pod pod) {
+    client.pods().inNamespace(ns).resource(pod).create();
+    return awaitEnded(pod.getMetadata().getName());
   }
 
   Pod awaitEnded(String name) {

@@ -3,6 +3,7 @@ package io.appspark.launcher.secrets;
 import io.appspark.launcher.secrets.SecretException.Reason;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,6 +20,24 @@ public final class KubernetesSecretSource implements SecretSource {
   public KubernetesSecretSource(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
+  }
+
+  /**
+   * The source a process in a pod uses: the client configured the usual way (in a pod, its service
+   * account), reading Secrets of its own namespace.
+   *
+   * @throws IllegalArgumentException when the client knows no namespace
+   */
+  public static KubernetesSecretSource ofOwnNamespace() {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    String namespace = client.getNamespace();
+    if (namespace == null || namespace.isBlank()) {
+      client.close();
+      throw new IllegalArgumentException(
+          "no namespace: k8s: references are read in the pod's namespace"
+              + " (or KUBERNETES_NAMESPACE's)");
+    }
+    return new KubernetesSecretSource(client, namespace);
   }
 
   @Override

@@ -69,9 +69,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         new ControlPlane(state, state.resolve("kubeconfig"), kubectl(state.resolve("env")));
     ControlPlaneProcess process = new ControlPlaneProcess(bed, testing, plane);
     if (rc != 0) {
+      // Read first: stopping removes the state directory, the log with it.
+      String output = Files.readString(log);
       process.close();
       throw new IllegalStateException(
-          bed.start + " failed (exit " + rc + "); its output:\n" + Files.readString(log));
+          bed.start + " failed (exit " + rc + "); its output:\n" + output);
     }
     return process;
   }

@@ -29,8 +29,17 @@ public final class S3Server implements AutoCloseable {
 
   /** Starts a server with the given credentials and one empty bucket per name. */
   public static S3Server start(String accessKey, String secretKey, List<String> buckets) {
+    return start("127.0.0.1", accessKey, secretKey, buckets);
+  }
+
+  /**
+   * The same on {@code host} (an address of this machine, e.g. the real node's address on the pod
+   * bridge, so that executors in pods reach it) instead of loopback.
+   */
+  public static S3Server start(
+      String host, String accessKey, String secretKey, List<String> buckets) {
     Path dir = ServerProcess.newDirectory(NAME);
-    String endpoint = "http://127.0.0.1:" + ServerProcess.freePort();
+    String endpoint = "http://" + host + ":" + ServerProcess.freePort();
     try {
       Path store = Files.createDirectories(dir.resolve("store"));
       for (String bucket : buckets) {

@@ -31,7 +31,7 @@ public final class VaultExtension implements ParameterResolver {
             VaultServer.class, key -> VaultServer.start(buildScript()), VaultServer.class);
   }
 
-  private static Path buildScript() {
+  static Path buildScript() {
     String given = System.getProperty(SCRIPTS_PROPERTY);
     if (given != null) {
       return Path.of(given).resolve("build.sh");

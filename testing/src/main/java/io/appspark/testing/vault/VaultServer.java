@@ -45,6 +45,19 @@ public final class VaultServer implements AutoCloseable {
   }
 
   static VaultServer start(Path buildScript) {
+    return start(buildScript, "127.0.0.1");
+  }
+
+  /**
+   * A server of its own listening on {@code host} (an address of this machine, e.g. the real node's
+   * address on the pod bridge, so that pods reach it) instead of loopback; its certificate names
+   * that address. Close it when done.
+   */
+  public static VaultServer listeningOn(String host) {
+    return start(VaultExtension.buildScript(), host);
+  }
+
+  private static VaultServer start(Path buildScript, String host) {
     try {
       Path binary = binary(buildScript);
       Path dir = Files.createTempDirectory("appspark-vault-");
@@ -60,14 +73,15 @@ public final class VaultServer implements AutoCloseable {
                       "-dev",
                       "-dev-tls",
                       "-dev-tls-cert-dir=" + tls,
-                      "-dev-listen-address=127.0.0.1:" + port,
+                      "-dev-listen-address=" + host + ":" + port,
+                      "-dev-tls-san=" + host,
                       "-dev-root-token-id=" + rootToken,
                       "-dev-no-store-token",
                       "-log-level=debug"))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("vault.log").toFile())
               .start();
-      VaultServer server = new VaultServer(process, dir, "https://127.0.0.1:" + port, rootToken);
+      VaultServer server = new VaultServer(process, dir, "https://" + host + ":" + port, rootToken);
       server.awaitReady();
       return server;
     } catch (IOException e) {
@@ -126,7 +140,7 @@ public final class VaultServer implements AutoCloseable {
     }
   }
 
-  /** {@code https://127.0.0.1:<port>}. */
+  /** {@code https://127.0.0.1:<port>}, or the host it was started on. */
   public String address() {
     return address;
   }

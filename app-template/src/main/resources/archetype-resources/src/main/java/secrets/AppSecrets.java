@@ -2,9 +2,6 @@ package ${package}.secrets;
 
 import io.appspark.launcher.secrets.KubernetesSecretSource;
 import io.appspark.launcher.secrets.SecretResolver;
-import io.appspark.launcher.secrets.SecretSource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,18 +21,6 @@ public final class AppSecrets {
    * the Kubernetes API in the pod's own namespace.
    */
   public static SecretResolver resolver(Map<String, String> env) {
-    return SecretResolver.fromEnvironment(env, Optional.of(AppSecrets::kubernetes));
-  }
-
-  private static SecretSource kubernetes() {
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    String namespace = client.getNamespace();
-    if (namespace == null || namespace.isBlank()) {
-      client.close();
-      throw new IllegalArgumentException(
-          "no namespace: k8s: references are read in the pod's namespace"
-              + " (or KUBERNETES_NAMESPACE's)");
-    }
-    return new KubernetesSecretSource(client, namespace);
+    return SecretResolver.fromEnvironment(env, Optional.of(KubernetesSecretSource::ofOwnNamespace));
   }
 }
