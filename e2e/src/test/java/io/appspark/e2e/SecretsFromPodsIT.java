@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,21 +109,7 @@ class SecretsFromPodsIT {
         """
             .formatted(VAULT_SECRET, VAULT_SECRET, s3.endpoint()));
     Cli cli = new Cli(dir, Map.of("KUBECONFIG", node.controlPlane().kubeconfig().toString()));
-    Cli.Result up =
-        cli.run(
-            Duration.ofMinutes(6),
-            "up",
-            "--kubernetes",
-            "-n",
-            ns,
-            "-f",
-            spec.toString(),
-            "--owner",
-            "deployment/" + APP,
-            "--image",
-            node.sparkImage(),
-            "--timeout",
-            "300");
+    Cli.Result up = pods.up(cli, spec, node.sparkImage(), 1);
     assertThat(up.exitCode()).as(Cli.text(up)).isZero();
     assertThat(up.out()).contains("1 ready (registered with the master)");
     assertThat(Cli.text(up)).doesNotContain(accessKey).doesNotContain(secretKey);
