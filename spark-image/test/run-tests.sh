@@ -257,7 +257,7 @@ podman rm -f -t 0 "${c}autoscaler" >/dev/null
 # without the project's tests (the maven suite runs them); the image's FROM is this Spark image.
 app_name=image-check-$$
 app_dir=$work/$app_name
-app_image=localhost/$app_name:latest
+app_image=localhost/$app_name:dev   # the tag the README builds (its dev overlay runs it)
 mvn() { "$root/mvnw" -B -ntp -o -q "$@" -DskipTests; }
 readme_builds_app_image() {
   local commands line
