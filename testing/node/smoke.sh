@@ -86,14 +86,19 @@ spec:
     args: [driver, io.appspark.examples.CustomerChurnDemo, "2000"]
     env:
     - {name: APPSPARK_MASTER_URL, value: "spark://$APP-spark-master:7077"}
+    - {name: APPSPARK_CLUSTER, value: "$APP"}
+    - {name: APPSPARK_DRIVER_CONF, value: /opt/spark/conf-mounted/spark-defaults.conf}
     - name: APPSPARK_AUTH_SECRET
       valueFrom: {secretKeyRef: {name: $APP-spark-auth, key: secret}}
     - name: SPARK_LOCAL_IP
       valueFrom: {fieldRef: {fieldPath: status.podIP}}
     resources: {limits: {memory: 1536Mi}}
     securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
-    volumeMounts: [{name: tmp, mountPath: /tmp}]
-  volumes: [{name: tmp, emptyDir: {}}]
+    volumeMounts: [{name: tmp, mountPath: /tmp}, {name: driver-conf, mountPath: /opt/spark/conf-mounted}]
+  volumes:
+  - {name: tmp, emptyDir: {}}
+  - name: driver-conf
+    configMap: {name: $APP-spark-conf, items: [{key: driver-defaults.conf, path: spark-defaults.conf}]}
 EOF
 t=$(now)
 driver_done() { [[ $(k -n "$NS" get pod churn-driver -o 'jsonpath={.status.phase}') =~ ^(Succeeded|Failed)$ ]]; }

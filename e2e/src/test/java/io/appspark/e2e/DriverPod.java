@@ -16,6 +16,7 @@ import java.util.Map;
  */
 record DriverPod(String name, String cluster, String app, String image, List<String> args) {
   static final String CONTAINER = "driver";
+  private static final String CONF_MOUNT = "/opt/spark/conf-mounted";
 
   Pod pod() {
     return new PodBuilder()
@@ -54,7 +55,7 @@ record DriverPod(String name, String cluster, String app, String image, List<Str
         .endVolumeMount()
         .addNewVolumeMount()
         .withName("driver-conf")
-        .withMountPath("/opt/spark/conf-mounted")
+        .withMountPath(CONF_MOUNT)
         .endVolumeMount()
         .endContainer()
         .addNewVolume()
@@ -78,6 +79,13 @@ record DriverPod(String name, String cluster, String app, String image, List<Str
 
   private List<EnvVar> env() {
     return List.of(
+        new EnvVarBuilder().withName("APPSPARK_CLUSTER").withValue(cluster).build(),
+        // The client reads the cluster's driver settings from this file (the key mounted below);
+        // without it, it would need the service account's right to get the ConfigMap.
+        new EnvVarBuilder()
+            .withName("APPSPARK_DRIVER_CONF")
+            .withValue(CONF_MOUNT + "/spark-defaults.conf")
+            .build(),
         new EnvVarBuilder()
             .withName("APPSPARK_MASTER_URL")
             .withValue("spark://" + cluster + "-spark-master:7077")
