@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the notebooks' Python environment in notebooks/.venv, idempotently: a second run with the
 # same requirements and Python does nothing. pyspark comes from the pinned release archive that
-# spark-dist already caches (checked against its sha256) when it is there, else from the registry.
+# notebooks/image/build.sh caches (checked against its sha256) when it is there, else from the
+# registry.
 # Prints the venv's python path on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
