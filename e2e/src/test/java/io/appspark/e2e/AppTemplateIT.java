@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.appspark.apptemplate.GeneratedProject;
 import io.appspark.testing.kubernetes.EnableRealNode;
+import io.appspark.testing.kubernetes.NamespaceAdmin;
 import io.appspark.testing.kubernetes.RealNode;
 import io.appspark.testing.kubernetes.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -53,8 +54,10 @@ class AppTemplateIT {
   private static final String WORKER_CPU = "kubernetes:\n  worker: {cpu: 300m}\n";
 
   /** What a failed rollout leaves in the step's log: the pods, why they wait, the Events. */
+  // Read with the suite's own kubeconfig: the app team may not read nodes.
   private static final String DIAGNOSE =
-      "\"$KUBECTL\" -n \"$NS\" get pods -o wide; \"$KUBECTL\" -n \"$NS\" describe pods;"
+      "export KUBECONFIG=\"$SUITE_KUBECONFIG\"; \"$KUBECTL\" -n \"$NS\" get pods -o wide;"
+          + " \"$KUBECTL\" -n \"$NS\" describe pods;"
           + " \"$KUBECTL\" -n \"$NS\" get events --sort-by=.lastTimestamp;"
           + " \"$KUBECTL\" describe node";
 
@@ -62,6 +65,7 @@ class AppTemplateIT {
   private final String ns;
   private final RealNode node;
   private Path project;
+  private Path teamKubeconfig;
 
   AppTemplateIT(KubernetesClient client, TestNamespace namespace, RealNode node) {
     this.client = client;
@@ -72,6 +76,10 @@ class AppTemplateIT {
   @BeforeAll
   void generateBuildAndImportTheApp() throws IOException {
     Path runs = Files.createDirectories(Path.of("target", "generated-apps").toAbsolutePath());
+    // Everything is applied by the app team: a user holding only the namespace's admin role.
+    teamKubeconfig =
+        NamespaceAdmin.kubeconfig(
+            node.controlPlane(), client, ns, Files.createTempDirectory(runs, "team"));
     project =
         GeneratedProject.generate(
             Files.createTempDirectory(runs, "node"),
@@ -299,7 +307,8 @@ class AppTemplateIT {
         step,
         Map.of(
             "KUBECTL", node.controlPlane().kubectl().toString(),
-            "KUBECONFIG", node.controlPlane().kubeconfig().toString(),
+            "KUBECONFIG", teamKubeconfig.toString(),
+            "SUITE_KUBECONFIG", node.controlPlane().kubeconfig().toString(),
             "NS", ns),
         script);
   }

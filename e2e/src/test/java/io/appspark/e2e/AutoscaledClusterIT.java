@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +57,7 @@ class AutoscaledClusterIT {
         kubernetes:
           worker: {cpu: 300m}
         """);
-    Cli cli = new Cli(dir, Map.of("KUBECONFIG", node.controlPlane().kubeconfig().toString()));
+    Cli cli = pods.teamCli(node.controlPlane(), dir);
     try (ClusterPods.WorkerWatch workers = pods.watchWorkers()) {
       Cli.Result up = pods.up(cli, spec, node.sparkImage(), 1);
       assertThat(up.exitCode()).as(Cli.text(up)).isZero();

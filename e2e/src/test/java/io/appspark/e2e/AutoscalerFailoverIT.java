@@ -64,7 +64,7 @@ class AutoscalerFailoverIT {
     // for the rollout's extra replica.
     Path spec = dir.resolve("ha.yaml");
     Files.writeString(spec, spec(MAX));
-    Cli cli = new Cli(dir, Map.of("KUBECONFIG", node.controlPlane().kubeconfig().toString()));
+    Cli cli = pods.teamCli(node.controlPlane(), dir);
     try (ClusterPods.WorkerWatch workers = pods.watchWorkers()) {
       up(cli, spec, 1);
       String first = pods.awaitAutoscalerLeader();

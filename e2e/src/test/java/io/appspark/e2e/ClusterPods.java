@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.appspark.launcher.it.Cli;
+import io.appspark.testing.kubernetes.ControlPlane;
+import io.appspark.testing.kubernetes.NamespaceAdmin;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -79,6 +81,16 @@ final class ClusterPods {
 
   String log(String name) {
     return client.pods().inNamespace(ns).withName(name).getLog();
+  }
+
+  /**
+   * The CLI as the app team runs it: with the kubeconfig of a user who holds only the namespace's
+   * {@code admin} role ({@link NamespaceAdmin}), never the suite's cluster-admin, under the
+   * apiserver's {@code OwnerReferencesPermissionEnforcement}.
+   */
+  Cli teamCli(ControlPlane plane, Path dir) {
+    return new Cli(
+        dir, Map.of("KUBECONFIG", NamespaceAdmin.kubeconfig(plane, client, ns, dir).toString()));
   }
 
   /** {@code appspark up --kubernetes} of the cluster with this spec, owned by the app. */

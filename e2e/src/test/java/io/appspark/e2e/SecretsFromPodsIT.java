@@ -108,7 +108,7 @@ class SecretsFromPodsIT {
           spark.dynamicAllocation.enabled: "false"
         """
             .formatted(VAULT_SECRET, VAULT_SECRET, s3.endpoint()));
-    Cli cli = new Cli(dir, Map.of("KUBECONFIG", node.controlPlane().kubeconfig().toString()));
+    Cli cli = pods.teamCli(node.controlPlane(), dir);
     Cli.Result up = pods.up(cli, spec, node.sparkImage(), 1);
     assertThat(up.exitCode()).as(Cli.text(up)).isZero();
     assertThat(up.out()).contains("1 ready (registered with the master)");
