@@ -1,6 +1,7 @@
 package io.appspark.launcher.secrets;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where a secret lives, written in place of its value in the cluster spec or in app configuration:
@@ -17,6 +18,9 @@ import java.util.Optional;
  * Its text is what error messages and logs show: it names a secret, never holds one.
  */
 public record SecretReference(Scheme scheme, String path, Optional<String> key) {
+  private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+  private static final Pattern K8S_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
   /** The source a reference reads from, by its prefix. */
   public enum Scheme {
     VAULT("vault"),
@@ -69,41 +73,78 @@ public record SecretReference(Scheme scheme, String path, Optional<String> key) 
       throw new IllegalArgumentException(
           "not a secret reference (expected vault:, k8s:, env: or file:): " + text);
     }
-    int colon = text.indexOf(':');
-    Scheme scheme = Scheme.ofPrefix(text.substring(0, colon)).orElseThrow();
-    String rest = text.substring(colon + 1);
-    int hash = rest.lastIndexOf('#');
-    String path = hash < 0 ? rest : rest.substring(0, hash);
-    Optional<String> key = hash < 0 ? Optional.empty() : Optional.of(rest.substring(hash + 1));
-    if (path.isBlank() || key.map(String::isBlank).orElse(false)) {
-      throw new IllegalArgumentException(
-          "secret reference " + text + ": needs " + example(scheme) + " (path and key non-empty)");
+    problem(text)
+        .ifPresent(
+            reason -> {
+              throw new IllegalArgumentException("secret reference " + text + ": " + reason);
+            });
+    Parts parts = Parts.of(text);
+    String normalized = parts.scheme() == Scheme.VAULT ? trimSlashes(parts.path()) : parts.path();
+    return new SecretReference(parts.scheme(), normalized, parts.key());
+  }
+
+  /**
+   * What is wrong with a reference ({@link #isReference} text) that does not follow its scheme's
+   * grammar, phrased without quoting it (a mistyped reference may hold a value by mistake), with an
+   * example of the right form; empty when it is well formed.
+   */
+  public static Optional<String> problem(String text) {
+    if (!isReference(text)) {
+      throw new IllegalArgumentException("not a secret reference");
     }
-    switch (scheme) {
-      case VAULT, KUBERNETES -> {
+    Parts parts = Parts.of(text);
+    Scheme scheme = parts.scheme();
+    String path = parts.path();
+    Optional<String> key = parts.key();
+    if (path.isBlank() || key.map(String::isBlank).orElse(false)) {
+      return Optional.of("needs " + example(scheme) + " (path and key non-empty)");
+    }
+    return switch (scheme) {
+      case VAULT -> {
         if (key.isEmpty()) {
-          throw new IllegalArgumentException(
-              "secret reference " + text + ": needs a key, as in " + example(scheme));
+          yield Optional.of("needs a key, as in " + example(scheme));
         }
+        yield trimSlashes(path).isEmpty()
+            ? Optional.of("needs a path, as in " + example(scheme))
+            : Optional.empty();
       }
-      case ENV -> {
-        if (key.isPresent() || !path.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw new IllegalArgumentException(
-              "secret reference "
-                  + text
-                  + ": needs an environment variable name, as in "
+      case KUBERNETES -> {
+        if (key.isEmpty()) {
+          yield Optional.of("needs a key, as in " + example(scheme));
+        }
+        if (path.length() > 253 || !K8S_NAME.matcher(path).matches()) {
+          yield Optional.of(
+              "needs a Secret's name (lower-case letters, digits, '-' and '.'), as in "
                   + example(scheme));
         }
+        yield K8S_KEY.matcher(key.get()).matches()
+            ? Optional.empty()
+            : Optional.of(
+                "needs a key of letters, digits, '-', '_' and '.', as in " + example(scheme));
       }
-      case FILE -> {
-        if (!path.startsWith("/")) {
-          throw new IllegalArgumentException(
-              "secret reference " + text + ": needs an absolute path, as in " + example(scheme));
-        }
-      }
+      case ENV ->
+          key.isPresent() || !path.matches("[A-Za-z_][A-Za-z0-9_]*")
+              ? Optional.of("needs an environment variable name, as in " + example(scheme))
+              : Optional.empty();
+      case FILE ->
+          path.startsWith("/")
+              ? Optional.empty()
+              : Optional.of("needs an absolute path, as in " + example(scheme));
+    };
+  }
+
+  /** A reference's text split at its scheme's colon and its last '#'. */
+  private record Parts(Scheme scheme, String path, Optional<String> key) {
+    static Parts of(String text) {
+      int colon = text.indexOf(':');
+      Scheme scheme = Scheme.ofPrefix(text.substring(0, colon)).orElseThrow();
+      String rest = text.substring(colon + 1);
+      int hash = rest.lastIndexOf('#');
+      return new Parts(
+          scheme,
+          hash < 0 ? rest : rest.substring(0, hash),
+          hash < 0 ? Optional.empty() : Optional.of(rest.substring(hash + 1)));
     }
-    String normalized = scheme == Scheme.VAULT ? trimSlashes(path) : path;
-    return new SecretReference(scheme, normalized, key);
   }
 
   private static String example(Scheme scheme) {

@@ -49,12 +49,44 @@ class SecretReferenceTest {
         "k8s:my-secret | needs a key, as in k8s:my-secret#password",
         "env:NOT-A-NAME | needs an environment variable name",
         "file:relative/path | needs an absolute path",
-        "vault:#key | path and key non-empty"
+        "vault:#key | path and key non-empty",
+        "vault:/#key | needs a path, as in vault:secret/data/my-app#s3SecretKey",
+        "k8s:My_Secret#password | needs a Secret",
+        "k8s:my-secret#pass word | needs a key of letters, digits"
       })
   void malformedReferencesAreRefusedWithAnExample(String text, String message) {
     assertThatThrownBy(() -> SecretReference.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("secret reference " + text)
         .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "vault:",
+        "vault:hunter2",
+        "vault:secret/data/x#",
+        "k8s:hunter2",
+        "env:",
+        "env:hunter-2",
+        "file:hunter2"
+      })
+  void aMalformedReferenceIsExplainedWithoutQuotingIt(String text) {
+    assertThat(SecretReference.problem(text))
+        .hasValueSatisfying(reason -> assertThat(reason).doesNotContain("hunter"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "vault:secret/data/my-app#s3SecretKey",
+        "k8s:my-secret.v2#tls.key",
+        "env:S3_SECRET",
+        "file:/run/secrets/s3",
+        "file:///tmp/spark-events"
+      })
+  void aWellFormedReferenceHasNoProblem(String text) {
+    assertThat(SecretReference.problem(text)).isEmpty();
   }
 }
