@@ -14,13 +14,13 @@ import io.appspark.launcher.spec.ClusterSpec;
 import io.appspark.launcher.spec.InvalidSpecException;
 import io.appspark.launcher.spec.SpecOverrides;
 import io.appspark.launcher.spec.SpecReader;
+import io.appspark.launcher.spec.SpecText;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -42,12 +42,14 @@ public final class KubernetesAutoscaler {
     String specYaml;
     ClusterSpec spec;
     try {
-      specYaml = Files.readString(settings.specFile());
+      specYaml = SpecText.read(settings.specFile());
+      var overrides = new SpecOverrides(Optional.of(config.clusterName()), Optional.empty());
+      // An empty file is what `up --kubernetes` and `render` mount when they were given no -f
+      // (they refuse an empty one): the defaults, named by APPSPARK_CLUSTER.
       spec =
-          SpecReader.read(
-              specYaml,
-              settings.specFile().toString(),
-              new SpecOverrides(Optional.of(config.clusterName()), Optional.empty()));
+          specYaml.isEmpty()
+              ? SpecReader.defaults(overrides)
+              : SpecReader.read(specYaml, settings.specFile().toString(), overrides);
     } catch (IOException | InvalidSpecException e) {
       System.err.println("appspark-autoscaler: cluster spec: " + e.getMessage());
       System.exit(2);

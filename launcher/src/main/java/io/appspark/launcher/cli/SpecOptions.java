@@ -5,8 +5,8 @@ import io.appspark.launcher.LauncherException;
 import io.appspark.launcher.spec.ClusterSpec;
 import io.appspark.launcher.spec.SpecOverrides;
 import io.appspark.launcher.spec.SpecReader;
+import io.appspark.launcher.spec.SpecText;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,7 +51,7 @@ final class SpecOptions {
     if (file != null) {
       source = file.toString();
       try {
-        text = Files.readString(file);
+        text = SpecText.read(file);
       } catch (NoSuchFileException e) {
         throw new LauncherException(ExitCode.USAGE, "--file: no such file: " + file);
       } catch (IOException e) {

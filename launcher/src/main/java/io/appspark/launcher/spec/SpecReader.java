@@ -1,11 +1,10 @@
 package io.appspark.launcher.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.appspark.launcher.secrets.SecretReference;
 import io.appspark.launcher.spec.InvalidSpecException.SpecProblem;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +55,6 @@ public final class SpecReader {
   private static final Set<String> WORKER_FIELDS =
       Set.of("min", "max", "initial", "cores", "memory");
   private static final Set<String> CONNECT_FIELDS = Set.of("enabled");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final List<SpecProblem> problems = new ArrayList<>();
   private final String source;
@@ -65,17 +63,39 @@ public final class SpecReader {
     this.source = source;
   }
 
-  /** Reads a spec; {@code source} names where the text came from, for error messages. */
+  /**
+   * Reads a spec; {@code source} names where the text came from, for error messages. A spec with no
+   * field at all is refused: an empty file is a wrong path or a template that wrote nothing, not a
+   * wish for the defaults (those come from {@link #defaults}).
+   */
   public static ClusterSpec read(String yaml, String source, SpecOverrides overrides) {
-    return new SpecReader(source).parse(yaml, overrides);
+    JsonNode root =
+        SpecYaml.parse(yaml, source)
+            .orElseThrow(
+                () ->
+                    new InvalidSpecException(
+                        source,
+                        List.of(
+                            new SpecProblem(
+                                SpecText.FIELD,
+                                "is empty (no field, only blanks or comments): write at least"
+                                    + " `name: my-app`, or leave out -f for the defaults"))));
+    if (!root.isObject()) {
+      throw new InvalidSpecException(
+          source,
+          List.of(
+              new SpecProblem(
+                  SpecYaml.FIELD,
+                  "must be a mapping with " + String.join(", ", sorted(TOP_FIELDS)))));
+    }
+    return new SpecReader(source).parse(root, overrides);
   }
 
   public static ClusterSpec defaults(SpecOverrides overrides) {
-    return read("", "defaults", overrides);
+    return new SpecReader("defaults").parse(JsonNodeFactory.instance.objectNode(), overrides);
   }
 
-  private ClusterSpec parse(String yaml, SpecOverrides overrides) {
-    JsonNode root = parseYaml(yaml);
+  private ClusterSpec parse(JsonNode root, SpecOverrides overrides) {
     checkKnownFields(root, "", TOP_FIELDS);
     JsonNode given = root.path("workers");
     if (!given.isMissingNode() && !given.isObject()) {
@@ -210,34 +230,6 @@ public final class SpecReader {
     return enabled.booleanValue();
   }
 
-  private JsonNode parseYaml(String yaml) {
-    if (yaml.isBlank()) {
-      return YAML.createObjectNode();
-    }
-    try {
-      JsonNode node = YAML.readTree(yaml);
-      if (node == null || node.isMissingNode() || node.isNull()) {
-        return YAML.createObjectNode();
-      }
-      if (!node.isObject()) {
-        throw new InvalidSpecException(
-            source,
-            List.of(
-                new SpecProblem(
-                    "(document)",
-                    "must be a mapping with " + String.join(", ", sorted(TOP_FIELDS)))));
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new InvalidSpecException(
-          source,
-          List.of(
-              new SpecProblem(
-                  "(document)", "is not valid YAML" + where + ": " + e.getOriginalMessage())));
-    }
-  }
-
   private void checkKnownFields(JsonNode node, String prefix, Set<String> allowed) {
     if (!(node instanceof ObjectNode object)) {
       return;
@@ -245,7 +237,8 @@ public final class SpecReader {
     for (var entry : object.properties()) {
       String field = entry.getKey();
       if (!allowed.contains(field)) {
-        problem(prefix + field, "unknown field; allowed: " + String.join(", ", sorted(allowed)));
+        problem(
+            prefix + key(field), "unknown field; allowed: " + String.join(", ", sorted(allowed)));
       }
     }
   }
@@ -317,16 +310,35 @@ public final class SpecReader {
       return conf;
     }
     for (var e : node.properties()) {
-      String key = e.getKey();
+      String key = key(e.getKey());
       if (!key.startsWith("spark.")) {
         problem("sparkConf." + key, "Spark settings start with 'spark.'");
       } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
         problem("sparkConf." + key, "must be a single value (quote it as a string)");
       } else {
-        conf.put(key, e.getValue().asText());
+        String value = e.getValue().asText();
+        malformedReference(value).ifPresent(reason -> problem("sparkConf." + key, reason));
+        conf.put(key, value);
       }
     }
     return conf;
+  }
+
+  /**
+   * Why a value written as a secret reference does not follow its scheme's grammar, found now
+   * rather than when something starts and resolves it; the reason never quotes the value.
+   */
+  private static Optional<String> malformedReference(String value) {
+    if (!SecretReference.isReference(value)) {
+      return Optional.empty();
+    }
+    String scheme = value.substring(0, value.indexOf(':') + 1);
+    return SecretReference.problem(value).map(r -> "the " + scheme + " secret reference " + r);
+  }
+
+  /** A mapping's key as a field's name shows it: an empty key (as in {@code "": 1}) as ''. */
+  static String key(String name) {
+    return name.isEmpty() ? "''" : name;
   }
 
   private void problem(String field, String message) {
