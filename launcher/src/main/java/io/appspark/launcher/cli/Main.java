@@ -6,12 +6,19 @@ import io.appspark.launcher.kubernetes.ApiRefusal;
 import io.appspark.launcher.secrets.SecretException;
 import io.appspark.launcher.spec.InvalidSpecException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code appspark} command. */
 @Command(
     name = "appspark",
+    // Inherited, so that every command takes --help (and --version), as README promises.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "An ephemeral Apache Spark cluster inside every application.",
@@ -41,6 +48,9 @@ public final class Main {
 
   static int run(CliContext context, String... args) {
     CommandLine cli = new CommandLine(new Main(), new ContextFactory(context));
+    // The context's streams, in the charset picocli used for System.out and System.err.
+    cli.setOut(writer(context.out()));
+    cli.setErr(writer(context.err()));
     cli.setExecutionExceptionHandler(
         (e, commandLine, parsed) -> {
           if (e instanceof LauncherException le) {
@@ -66,6 +76,10 @@ public final class Main {
           throw e;
         });
     return cli.execute(args);
+  }
+
+  private static PrintWriter writer(PrintStream stream) {
+    return new PrintWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), true);
   }
 
   /** The version: appspark's and the Spark it runs. */
