@@ -43,13 +43,7 @@ public final class KubernetesAutoscaler {
     ClusterSpec spec;
     try {
       specYaml = SpecText.read(settings.specFile());
-      var overrides = new SpecOverrides(Optional.of(config.clusterName()), Optional.empty());
-      // An empty file is what `up --kubernetes` and `render` mount when they were given no -f
-      // (they refuse an empty one): the defaults, named by APPSPARK_CLUSTER.
-      spec =
-          specYaml.isEmpty()
-              ? SpecReader.defaults(overrides)
-              : SpecReader.read(specYaml, settings.specFile().toString(), overrides);
+      spec = readSpec(specYaml, settings.specFile().toString(), config.clusterName());
     } catch (IOException | InvalidSpecException e) {
       System.err.println("appspark-autoscaler: cluster spec: " + e.getMessage());
       System.exit(2);
@@ -73,6 +67,18 @@ public final class KubernetesAutoscaler {
         client,
         new ClusterModel(spec, owner, settings.namespace(), settings.image())
             .withAutoscaler(specYaml));
+  }
+
+  /**
+   * The mounted spec as the CLI reads a spec file, but for an empty one: that is what {@code up
+   * --kubernetes} and {@code render} mount when they were given no -f (they refuse an empty file),
+   * so it means the defaults, named by {@code APPSPARK_CLUSTER}.
+   */
+  static ClusterSpec readSpec(String specYaml, String source, String clusterName) {
+    var overrides = new SpecOverrides(Optional.of(clusterName), Optional.empty());
+    return specYaml.isEmpty()
+        ? SpecReader.defaults(overrides)
+        : SpecReader.read(specYaml, source, overrides);
   }
 
   private static void start(
