@@ -96,8 +96,11 @@ public record SecretReference(Scheme scheme, String path, Optional<String> key) 
     Scheme scheme = parts.scheme();
     String path = parts.path();
     Optional<String> key = parts.key();
-    if (path.isBlank() || key.map(String::isBlank).orElse(false)) {
-      return Optional.of("needs " + example(scheme) + " (path and key non-empty)");
+    if (path.isBlank()) {
+      return Optional.of("needs " + parts(scheme) + ", as in " + example(scheme));
+    }
+    if (key.map(String::isBlank).orElse(false)) {
+      return Optional.of("has an empty key after '#', as in " + example(scheme));
     }
     return switch (scheme) {
       case VAULT -> {
@@ -145,6 +148,15 @@ public record SecretReference(Scheme scheme, String path, Optional<String> key) 
           hash < 0 ? rest : rest.substring(0, hash),
           hash < 0 ? Optional.empty() : Optional.of(rest.substring(hash + 1)));
     }
+  }
+
+  private static String parts(Scheme scheme) {
+    return switch (scheme) {
+      case VAULT -> "a Vault path and a key";
+      case KUBERNETES -> "a Secret's name and a key";
+      case ENV -> "an environment variable's name";
+      case FILE -> "an absolute path";
+    };
   }
 
   private static String example(Scheme scheme) {

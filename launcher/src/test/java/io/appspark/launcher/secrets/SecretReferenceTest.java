@@ -49,7 +49,9 @@ class SecretReferenceTest {
         "k8s:my-secret | needs a key, as in k8s:my-secret#password",
         "env:NOT-A-NAME | needs an environment variable name",
         "file:relative/path | needs an absolute path",
-        "vault:#key | path and key non-empty",
+        "vault:#key | needs a Vault path and a key, as in vault:secret/data/my-app#s3SecretKey",
+        "vault:secret/data/x# | has an empty key after",
+        "env: | needs an environment variable",
         "vault:/#key | needs a path, as in vault:secret/data/my-app#s3SecretKey",
         "k8s:My_Secret#password | needs a Secret",
         "k8s:my-secret#pass word | needs a key of letters, digits"

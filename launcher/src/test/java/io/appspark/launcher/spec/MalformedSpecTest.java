@@ -31,7 +31,7 @@ class MalformedSpecTest {
         Arguments.of(
             "sparkConf:\n  spark.s3.key: 'vault:'\n",
             "sparkConf.spark.s3.key",
-            "the vault: secret reference needs vault:secret/data/my-app#s3SecretKey"),
+            "the vault: secret reference needs a Vault path and a key, as in vault:secret/data/my-app#s3SecretKey"),
         Arguments.of(
             "sparkConf:\n  spark.s3.key: vault:secret/data/x\n",
             "sparkConf.spark.s3.key",
@@ -39,7 +39,7 @@ class MalformedSpecTest {
         Arguments.of(
             "sparkConf:\n  spark.s3.key: 'vault:secret/data/x#'\n",
             "sparkConf.spark.s3.key",
-            "(path and key non-empty)"),
+            "the vault: secret reference has an empty key after '#'"),
         Arguments.of(
             "sparkConf:\n  spark.s3.key: 'vault:/#key'\n",
             "sparkConf.spark.s3.key",
@@ -59,7 +59,7 @@ class MalformedSpecTest {
         Arguments.of(
             "sparkConf:\n  spark.token: 'env:'\n",
             "sparkConf.spark.token",
-            "the env: secret reference needs env:MY_PASSWORD"),
+            "the env: secret reference needs an environment variable's name, as in env:MY_PASSWORD"),
         Arguments.of(
             "sparkConf:\n  spark.token: env:MY-TOKEN\n",
             "sparkConf.spark.token",
@@ -67,7 +67,7 @@ class MalformedSpecTest {
         Arguments.of(
             "sparkConf:\n  spark.token: 'file:'\n",
             "sparkConf.spark.token",
-            "the file: secret reference needs file:/run/secrets/password"),
+            "the file: secret reference needs an absolute path, as in file:/run/secrets/password"),
         Arguments.of(
             "sparkConf:\n  spark.token: file:run/token\n",
             "sparkConf.spark.token",
