@@ -18,6 +18,8 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A spec's text as one YAML document, refusing what YAML itself lets pass but is a mistake in a
@@ -53,10 +55,20 @@ final class SpecYaml {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new InvalidSpecException(
-          source,
-          List.of(
-              new SpecProblem(FIELD, "is not valid YAML" + where + ": " + e.getOriginalMessage())));
+          source, List.of(new SpecProblem(FIELD, "is not valid YAML" + where + ": " + reason(e))));
     }
+  }
+
+  /**
+   * The parser's reason without the snippet of the document it adds: that line may hold a value
+   * that must not reach a terminal or a log (a password pasted into sparkConf).
+   */
+  private static String reason(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      Mark mark = marked.getProblemMark();
+      return marked.getProblem() + (mark == null ? "" : " (column " + (mark.getColumn() + 1) + ")");
+    }
+    return e.getOriginalMessage();
   }
 
   /** Keys given twice in one mapping, and documents after the first, each with its line. */

@@ -99,6 +99,17 @@ class MalformedSpecTest {
         .hasMessageNotContaining("hunter2");
   }
 
+  @Test
+  void invalidYamlIsPlacedByLineAndColumnWithoutQuotingTheLine() {
+    String yaml = "sparkConf:\n  spark.password: hunter2: x\n";
+
+    assertThatThrownBy(() -> SpecReader.read(yaml, "app.yaml", SpecOverrides.none()))
+        .hasMessageContaining(
+            "(document): is not valid YAML at line 2: mapping values are not allowed here"
+                + " (column 26)")
+        .hasMessageNotContaining("hunter2");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
