@@ -16,9 +16,9 @@ import scala.Tuple2;
  * A job whose demand for executors is known in advance, to watch a cluster grow and shrink: rounds
  * of {@code tasks} tasks of {@code taskMillis} each, {@code gapMillis} apart; with {@code
  * shuffle=true} each round shuffles {@code records} records of 1 KB and its reduce tasks are the
- * slow ones; {@code cache=true} keeps the records cached (memory, then disk) before the shuffle,
- * and counts them there first. Checks its own result and writes what its driver saw to {@code
- * report}.
+ * slow ones ({@code slowSide=map}: its map tasks, which write the shuffle's blocks); {@code
+ * cache=true} keeps the records cached (memory, then disk) before the shuffle, and counts them
+ * there first. Checks its own result and writes what its driver saw to {@code report}.
  *
  * <pre>
  * appspark submit --class io.appspark.examples.elastic.ElasticJob appspark-examples.jar \
@@ -37,6 +37,10 @@ public final class ElasticJob {
     boolean shuffle = Boolean.parseBoolean(opts.getOrDefault("shuffle", "false"));
     boolean cache = Boolean.parseBoolean(opts.getOrDefault("cache", "false"));
     int records = Integer.parseInt(opts.getOrDefault("records", "20000"));
+    String slowSide = opts.getOrDefault("slowSide", "reduce");
+    if (!slowSide.equals("reduce") && !slowSide.equals("map")) {
+      throw new IllegalArgumentException("slowSide must be reduce or map, got '" + slowSide + "'");
+    }
     // report=stdout: the report as one line "elastic-job-report {...}", and each progress line as
     // it happens (a driver in a pod).
     String reportTo = opts.getOrDefault("report", "elastic-job.json");
@@ -65,7 +69,7 @@ public final class ElasticJob {
         }
         result +=
             shuffle
-                ? shuffleRound(sc, tasks, taskMillis, records, cache)
+                ? shuffleRound(sc, tasks, taskMillis, records, cache, slowSide.equals("map"))
                 : backlogRound(sc, tasks, taskMillis);
         expected += shuffle ? expectedShuffle(records) : expectedBacklog(tasks);
       }
@@ -104,12 +108,27 @@ public final class ElasticJob {
     return LongStream.range(0, tasks).map(i -> i * i).sum();
   }
 
-  /** Shuffles 1 KB records by key; the reduce tasks are slow: sum over keys of the record count. */
+  /**
+   * Shuffles 1 KB records by key; the reduce tasks are slow, or the map tasks with {@code slowMap}:
+   * sum over keys of the record count.
+   */
   static long shuffleRound(
-      JavaSparkContext sc, int tasks, long taskMillis, int records, boolean cache) {
+      JavaSparkContext sc,
+      int tasks,
+      long taskMillis,
+      int records,
+      boolean cache,
+      boolean slowMap) {
     String payload = "x".repeat(1024);
+    long mapMillis = slowMap ? taskMillis : 0;
+    long reduceMillis = slowMap ? 0 : taskMillis;
     JavaPairRDD<Long, String> pairs =
         sc.parallelize(LongStream.range(0, records).boxed().toList(), tasks)
+            .mapPartitions(
+                it -> {
+                  Thread.sleep(mapMillis);
+                  return it;
+                })
             .mapToPair(i -> new Tuple2<>(i % (tasks * 4), payload + i));
     if (cache) {
       pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK());
@@ -121,7 +140,7 @@ public final class ElasticJob {
         .groupByKey(tasks)
         .mapPartitions(
             it -> {
-              Thread.sleep(taskMillis);
+              Thread.sleep(reduceMillis);
               long n = 0;
               while (it.hasNext()) {
                 for (String ignored : it.next()._2()) {
