@@ -141,10 +141,11 @@ class RestrictedNamespaceIT {
   @Test
   void aBusyWorkersDeletionCostsNoTaskAndRecomputesNoStage() throws Exception {
     try (ClusterPods.WorkerWatch workers = pods.watchWorkers()) {
-      // Eight slow map tasks over four slots: the worker is deleted while its executor writes
+      // Sixteen slow map tasks over four slots: the worker is deleted while its executor writes
       // shuffle blocks; its running tasks finish, the other worker's and a replacement's take the
-      // rest, and the reduce stage reads the blocks it wrote, which it must have handed over
-      // before it went. (Deleted in the middle of a reduce stage of several waves, Spark cannot
+      // rest (a minute or more: longer than the lost executor's drain, its blocks' moves
+      // included), and the reduce stage reads the blocks it wrote, which it must have handed
+      // over before it went. (Deleted in the middle of a reduce stage of several waves, Spark cannot
       // promise this: a surviving executor keeps the map locations it read in the first wave,
       // the move does not invalidate them, and its next wave's fetch from the gone executor fails
       // once, so the stage is retried.)
@@ -159,8 +160,8 @@ class RestrictedNamespaceIT {
                   "io.appspark.examples.elastic.ElasticJob",
                   "shuffle=true",
                   "slowSide=map",
-                  "tasks=8",
-                  "taskMillis=15000",
+                  "tasks=16",
+                  "taskMillis=20000",
                   "records=20000",
                   "report=stdout"));
       team.pods().inNamespace(ns).resource(driver.pod()).create();
