@@ -255,6 +255,26 @@ final class ClusterPods {
     }
   }
 
+  /**
+   * None of {@code values} (secrets the test made) is in a pod's log or spec (command lines,
+   * environment) of the namespace, in any of its ConfigMaps or Events.
+   */
+  void assertNoneInLogsOrObjects(List<String> values) {
+    for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+      String name = pod.getMetadata().getName();
+      assertThat(String.valueOf(pod)).as("spec of " + name).doesNotContain(values);
+      for (var container : pod.getSpec().getContainers()) {
+        String log =
+            client.pods().inNamespace(ns).withName(name).inContainer(container.getName()).getLog();
+        assertThat(log).as("log of " + name).doesNotContain(values);
+      }
+    }
+    assertThat(String.valueOf(client.configMaps().inNamespace(ns).list().getItems()))
+        .doesNotContain(values);
+    assertThat(String.valueOf(client.v1().events().inNamespace(ns).list().getItems()))
+        .doesNotContain(values);
+  }
+
   /** Every object of the kinds a cluster has, labelled as this cluster's. */
   List<HasMetadata> clusterObjects() {
     return CLUSTER_KINDS.stream()

@@ -145,7 +145,8 @@ class RestrictedNamespaceIT {
       // shuffle blocks; its running tasks finish, the other worker's and a replacement's take the
       // rest (a minute or more: longer than the lost executor's drain, its blocks' moves
       // included), and the reduce stage reads the blocks it wrote, which it must have handed
-      // over before it went. (Deleted in the middle of a reduce stage of several waves, Spark cannot
+      // over before it went. (Deleted in the middle of a reduce stage of several waves, Spark
+      // cannot
       // promise this: a surviving executor keeps the map locations it read in the first wave,
       // the move does not invalidate them, and its next wave's fetch from the gone executor fails
       // once, so the stage is retried.)

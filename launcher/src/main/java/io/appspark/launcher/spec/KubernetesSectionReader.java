@@ -2,6 +2,8 @@ package io.appspark.launcher.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.appspark.launcher.secrets.VaultSettings;
+import io.appspark.launcher.spec.KubernetesSpec.ConnectPodSpec;
 import io.appspark.launcher.spec.KubernetesSpec.Toleration;
 import io.appspark.launcher.spec.KubernetesSpec.VolumeSpec;
 import io.appspark.launcher.spec.KubernetesSpec.WorkerPodSpec;
@@ -20,7 +22,15 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * kubernetes:
- *   connect: true                 # also run a Spark Connect server (default: false)
+ *   connect: true                 # also run a Spark Connect server (default: false); short for:
+ *   connect:
+ *     enabled: true               # as connect.enabled: either one asks for the server
+ *     cpu: 500m                   # CPU request = limit (default: "1")
+ *     memory: 3Gi                 # request = limit, 1Gi..512Gi, heap follows (default: 2Gi)
+ *     env: {VAULT_ADDR: https://vault.example:8200, APPSPARK_VAULT_K8S_ROLE: shop}
+ *     volumes:                    # as the worker's
+ *       - {name: vault-ca, mountPath: /etc/vault-ca, configMap: vault-ca, readOnly: true}
+ *     serviceAccount: shop-connect # an existing one; the pod runs as it, with its token mounted
  *   worker:
  *     cpu: "2"                    # CPU request = limit (default: workers.cores)
  *     memory: 3Gi                 # memory request = limit, Mi or Gi (default: derived)
@@ -31,11 +41,40 @@ import java.util.regex.Pattern;
  *       - {name: scratch, mountPath: /scratch, emptyDir: 10Gi}
  *       - {name: lookup, mountPath: /lookup, configMap: lookup-tables, readOnly: true}
  * </pre>
+ *
+ * <p>The Connect server's settings apply whenever it runs, however it was asked for ({@code
+ * connect.enabled}, {@code --connect}, {@code kubernetes.connect.enabled}): giving them does not
+ * start it. Its environment may hold the Vault login's {@code APPSPARK_VAULT_*} variables (its
+ * entrypoint resolves the settings' secret references) but never a Vault token or secret id, which
+ * would put a secret in the spec.
  */
 final class KubernetesSectionReader {
   private static final Set<String> FIELDS = Set.of("connect", "worker");
   private static final Set<String> WORKER_FIELDS =
       Set.of("cpu", "memory", "nodeSelector", "tolerations", "env", "volumes");
+  private static final Set<String> CONNECT_FIELDS =
+      Set.of("enabled", "cpu", "memory", "env", "volumes", "serviceAccount");
+  private static final int MIN_MEMORY_MIB = 512;
+
+  /**
+   * The Connect server is a driver: Spark refuses a heap under 450 MiB, and a 1 GiB container gives
+   * it 576 MiB (ContainerMemory.daemonHeapMib).
+   */
+  private static final int MIN_CONNECT_MEMORY_MIB = 1024;
+
+  /** The Vault login's settings of the secret resolver, which runs in the Connect server's pod. */
+  private static final Set<String> CONNECT_ENV_ALLOWED =
+      Set.of(
+          VaultSettings.APPROLE_MOUNT,
+          VaultSettings.K8S_ROLE,
+          VaultSettings.K8S_MOUNT,
+          VaultSettings.K8S_TOKEN_FILE,
+          VaultSettings.ATTEMPTS);
+
+  /** Secrets of the Vault login: in the spec they would be in the Deployment for all to read. */
+  private static final Set<String> SECRET_ENV =
+      Set.of(VaultSettings.TOKEN, VaultSettings.SECRET_ID);
+
   private static final Set<String> TOLERATION_FIELDS =
       Set.of("key", "operator", "value", "effect", "tolerationSeconds");
   private static final Set<String> VOLUME_FIELDS =
@@ -78,8 +117,68 @@ final class KubernetesSectionReader {
     if (!mapping(section, "kubernetes", FIELDS)) {
       return KubernetesSpec.defaults();
     }
-    boolean connect = bool(section.path("connect"), "kubernetes.connect").orElse(false);
-    return new KubernetesSpec(connect, worker(section.path("worker")));
+    return new KubernetesSpec(connect(section.path("connect")), worker(section.path("worker")));
+  }
+
+  private ConnectPodSpec connect(JsonNode node) {
+    String at = "kubernetes.connect";
+    if (node.isMissingNode() || node.isNull()) {
+      return ConnectPodSpec.defaults();
+    }
+    if (node.isBoolean()) {
+      return new ConnectPodSpec(
+          node.booleanValue(),
+          Optional.empty(),
+          Optional.empty(),
+          Map.of(),
+          List.of(),
+          Optional.empty());
+    }
+    if (!node.isObject()) {
+      problem.accept(
+          at,
+          "must be true or false, or a mapping with "
+              + String.join(", ", sorted(CONNECT_FIELDS))
+              + "; got "
+              + node);
+      return ConnectPodSpec.defaults();
+    }
+    mapping(node, at, CONNECT_FIELDS);
+    Map<String, String> env = env(node.path("env"), at + ".env", CONNECT_ENV_ALLOWED);
+    env.keySet().stream()
+        .filter(SECRET_ENV::contains)
+        .forEach(
+            name ->
+                problem.accept(
+                    at + ".env." + name,
+                    "would put a secret in the spec and the pod's definition; log in to Vault"
+                        + " with serviceAccount and "
+                        + VaultSettings.K8S_ROLE
+                        + " instead"));
+    return new ConnectPodSpec(
+        bool(node.path("enabled"), at + ".enabled").orElse(false),
+        cpu(node.path("cpu"), at + ".cpu"),
+        memoryMib(
+            node.path("memory"),
+            at + ".memory",
+            MIN_CONNECT_MEMORY_MIB,
+            " (the Connect server is a driver: Spark needs a heap of 450 MiB or more)"),
+        env,
+        volumes(node.path("volumes"), at + ".volumes"),
+        serviceAccount(node.path("serviceAccount"), at + ".serviceAccount"));
+  }
+
+  private Optional<String> serviceAccount(JsonNode node, String field) {
+    Optional<String> name = string(node, field);
+    name.filter(n -> !DNS_SUBDOMAIN.matcher(n).matches())
+        .ifPresent(
+            n ->
+                problem.accept(
+                    field,
+                    "must name a service account of the namespace (a DNS subdomain); got '"
+                        + n
+                        + "'"));
+    return name.filter(n -> DNS_SUBDOMAIN.matcher(n).matches());
   }
 
   private WorkerPodSpec worker(JsonNode node) {
@@ -87,33 +186,41 @@ final class KubernetesSectionReader {
     if (node.isMissingNode() || node.isNull() || !mapping(node, at, WORKER_FIELDS)) {
       return WorkerPodSpec.defaults();
     }
-    Optional<String> cpu = string(node.path("cpu"), at + ".cpu");
+    return new WorkerPodSpec(
+        cpu(node.path("cpu"), at + ".cpu"),
+        memoryMib(node.path("memory"), at + ".memory", MIN_MEMORY_MIB, ""),
+        labels(node.path("nodeSelector"), at + ".nodeSelector"),
+        tolerations(node.path("tolerations"), at + ".tolerations"),
+        env(node.path("env"), at + ".env", Set.of()),
+        volumes(node.path("volumes"), at + ".volumes"));
+  }
+
+  private Optional<String> cpu(JsonNode node, String field) {
+    Optional<String> cpu = string(node, field);
     cpu.filter(c -> !CPU.matcher(c).matches())
         .ifPresent(
             c ->
                 problem.accept(
-                    at + ".cpu",
+                    field,
                     "must be whole cores (1..999) or millicores (100m..999999m); got '" + c + "'"));
-    Optional<Integer> memory =
-        string(node.path("memory"), at + ".memory").flatMap(m -> memoryMib(m, at + ".memory"));
-    return new WorkerPodSpec(
-        cpu.filter(c -> CPU.matcher(c).matches()),
-        memory,
-        labels(node.path("nodeSelector"), at + ".nodeSelector"),
-        tolerations(node.path("tolerations"), at + ".tolerations"),
-        env(node.path("env"), at + ".env"),
-        volumes(node.path("volumes"), at + ".volumes"));
+    return cpu.filter(c -> CPU.matcher(c).matches());
   }
 
-  private Optional<Integer> memoryMib(String text, String field) {
-    Matcher m = MEMORY.matcher(text);
+  private Optional<Integer> memoryMib(JsonNode node, String field, int minMib, String why) {
+    Optional<String> text = string(node, field);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher m = MEMORY.matcher(text.get());
     if (!m.matches()) {
-      problem.accept(field, "must be a size in Mi or Gi, like 3072Mi or 3Gi; got '" + text + "'");
+      problem.accept(
+          field, "must be a size in Mi or Gi, like 3072Mi or 3Gi; got '" + text.get() + "'");
       return Optional.empty();
     }
     long mib = Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
-    if (mib < 512 || mib > 512 * 1024) {
-      problem.accept(field, "must be from 512Mi to 512Gi; got '" + text + "'");
+    if (mib < minMib || mib > 512 * 1024) {
+      problem.accept(
+          field, "must be from " + minMib + "Mi to 512Gi" + why + "; got '" + text.get() + "'");
       return Optional.empty();
     }
     return Optional.of((int) mib);
@@ -133,20 +240,27 @@ final class KubernetesSectionReader {
     return labels;
   }
 
-  private Map<String, String> env(JsonNode node, String field) {
+  /** Names with appspark's prefixes are refused unless {@code allowed} holds them. */
+  private Map<String, String> env(JsonNode node, String field, Set<String> allowed) {
     Map<String, String> env = stringMap(node, field);
     env.keySet()
         .forEach(
             name -> {
               if (!ENV_NAME.matcher(name).matches()) {
                 problem.accept(field + "." + name, "is not a valid environment variable name");
-              } else if (name.startsWith("SPARK_")
-                  || name.startsWith("APPSPARK_")
-                  || name.startsWith("_SPARK_")) {
+              } else if (!allowed.contains(name)
+                  && (name.startsWith("SPARK_")
+                      || name.startsWith("APPSPARK_")
+                      || name.startsWith("_SPARK_"))) {
                 problem.accept(
                     field + "." + name,
                     "SPARK_*, _SPARK_* and APPSPARK_* are set by appspark from the spec; use sparkConf or"
-                        + " workers.* instead");
+                        + " workers.* instead"
+                        + (allowed.isEmpty()
+                            ? ""
+                            : " (here the Vault login's "
+                                + String.join(", ", sorted(allowed))
+                                + " may be given)"));
               }
             });
     return env;

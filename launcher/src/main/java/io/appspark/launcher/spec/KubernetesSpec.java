@@ -8,11 +8,41 @@ import java.util.TreeMap;
 
 /**
  * What the spec's {@code kubernetes:} section adds when the cluster runs on Kubernetes: an optional
- * Spark Connect server and extensions of the worker pods.
+ * Spark Connect server and how its pod differs from the template, and extensions of the worker
+ * pods.
  */
-public record KubernetesSpec(boolean connect, WorkerPodSpec worker) {
+public record KubernetesSpec(ConnectPodSpec connect, WorkerPodSpec worker) {
   public static KubernetesSpec defaults() {
-    return new KubernetesSpec(false, WorkerPodSpec.defaults());
+    return new KubernetesSpec(ConnectPodSpec.defaults(), WorkerPodSpec.defaults());
+  }
+
+  /**
+   * The Spark Connect server's pod.
+   *
+   * @param enabled whether to run the server (the spec's {@code connect.enabled} asks for it too)
+   * @param cpu the container's CPU request and limit, a Kubernetes quantity; empty: the model's
+   *     default
+   * @param memoryMib the container's memory request and limit in MiB, which sizes its heap (see
+   *     {@link ContainerMemory}); empty: the model's default
+   * @param serviceAccount an existing service account of the namespace to run as, with its token
+   *     mounted (a Vault Kubernetes-auth login needs it); empty: none and no token
+   */
+  public record ConnectPodSpec(
+      boolean enabled,
+      Optional<String> cpu,
+      Optional<Integer> memoryMib,
+      Map<String, String> env,
+      List<VolumeSpec> volumes,
+      Optional<String> serviceAccount) {
+    public ConnectPodSpec {
+      env = Collections.unmodifiableMap(new TreeMap<>(env));
+      volumes = List.copyOf(volumes);
+    }
+
+    public static ConnectPodSpec defaults() {
+      return new ConnectPodSpec(
+          false, Optional.empty(), Optional.empty(), Map.of(), List.of(), Optional.empty());
+    }
   }
 
   /**
@@ -52,7 +82,7 @@ public record KubernetesSpec(boolean connect, WorkerPodSpec worker) {
       Optional<Long> tolerationSeconds) {}
 
   /**
-   * A volume mounted into worker containers.
+   * A volume mounted into the worker or Connect server container.
    *
    * @param source for {@code EMPTY_DIR} the optional size limit, else the name of the ConfigMap,
    *     Secret or PersistentVolumeClaim

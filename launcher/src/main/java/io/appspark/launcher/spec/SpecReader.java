@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * autoscaler:
  *   idleTimeout: 60s          # a worker idle this long is retired (1s..1h)
  *   scaleDownCooldown: 120s   # at most one retirement per this long (0s..1h)
- * kubernetes: ...             # see KubernetesSectionReader
+ * kubernetes: ...             # Kubernetes only: the Connect server's and workers' pods; see
+ *                             # KubernetesSectionReader
  * </pre>
  */
 public final class SpecReader {
@@ -46,6 +47,8 @@ public final class SpecReader {
   static final int DEFAULT_MAX = 4;
   static final int DEFAULT_INITIAL = 2;
 
+  // The autoscaler's ServiceAccount is <cluster>-autoscaler (kubernetes.model.ClusterNames).
+  private static final String AUTOSCALER_SUFFIX = "-autoscaler";
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "workers", "sparkConf", "connect", "autoscaler", "kubernetes");
@@ -140,6 +143,18 @@ public final class SpecReader {
     ScaleDown scaleDown = scaleDown(root.path("autoscaler"));
     KubernetesSpec kubernetes =
         new KubernetesSectionReader(this::problem).read(root.path("kubernetes"));
+    kubernetes
+        .connect()
+        .serviceAccount()
+        .filter(account -> account.equals(name + AUTOSCALER_SUFFIX))
+        .ifPresent(
+            account ->
+                problem(
+                    "kubernetes.connect.serviceAccount",
+                    "'"
+                        + account
+                        + "' is the autoscaler's, which may create pods, and the Connect server"
+                        + " runs its clients' code; give it an account of its own"));
     kubernetes
         .worker()
         .memoryMib()

@@ -49,10 +49,25 @@ class KubernetesClusterIT {
     this.backend = new KubernetesCluster(client);
   }
 
+  /** A Connect server with every pod setting the spec offers, so the API server checks them. */
+  private static final String RENDERED_SPEC =
+      """
+      kubernetes:
+        connect:
+          enabled: true
+          cpu: 300m
+          memory: 1Gi
+          env: {VAULT_ADDR: "https://vault.example:8200", APPSPARK_VAULT_K8S_ROLE: rendered}
+          volumes:
+            - {name: vault-ca, mountPath: /etc/vault-ca, configMap: vault-ca, readOnly: true}
+            - {name: scratch, mountPath: /scratch, emptyDir: 1Gi}
+          serviceAccount: rendered-connect
+      """;
+
   @Test
   void renderedManifestsAreAcceptedByTheRealApiServer(ControlPlane plane)
       throws IOException, InterruptedException {
-    ClusterModel model = model("rendered", "kubernetes: {connect: true}\n");
+    ClusterModel model = model("rendered", RENDERED_SPEC);
     Path manifests = Files.createTempFile("rendered-", ".yaml");
     Files.writeString(manifests, Manifests.yaml(model));
 
@@ -81,8 +96,7 @@ class KubernetesClusterIT {
             "deployment.apps/rendered-spark-master created (server dry run)",
             "service/rendered-spark-connect created (server dry run)",
             "deployment.apps/rendered-spark-connect created (server dry run)");
-    assertThat(Manifests.yaml(model))
-        .isEqualTo(Manifests.yaml(model("rendered", "kubernetes: {connect: true}\n")));
+    assertThat(Manifests.yaml(model)).isEqualTo(Manifests.yaml(model("rendered", RENDERED_SPEC)));
     Files.delete(manifests);
   }
 

@@ -118,8 +118,9 @@ public final class ClusterModel {
     objects.add(master.service());
     objects.add(master.deployment());
     // The spec's connect.enabled (and --connect) asks for the server on every backend;
-    // kubernetes.connect is kept as the same switch for specs written for Kubernetes only.
-    if (spec.connect().enabled() || spec.kubernetes().connect()) {
+    // kubernetes.connect(.enabled) is kept as the same switch for specs written for Kubernetes
+    // only.
+    if (spec.connect().enabled() || spec.kubernetes().connect().enabled()) {
       ConnectModel connect = new ConnectModel(this);
       objects.add(connect.service());
       objects.add(connect.deployment());

@@ -1,5 +1,6 @@
 package io.appspark.launcher.kubernetes.model;
 
+import io.appspark.launcher.spec.KubernetesSpec.VolumeSpec;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -140,6 +141,38 @@ final class SparkPods {
         .withMountPath(path)
         .withReadOnly(readOnly ? Boolean.TRUE : null)
         .build();
+  }
+
+  /** The volumes the spec adds to a pod (workers', the Connect server's). */
+  static List<Volume> userVolumes(List<VolumeSpec> specs) {
+    return specs.stream().map(SparkPods::userVolume).toList();
+  }
+
+  /** Where the container mounts the spec's volumes. */
+  static List<VolumeMount> userMounts(List<VolumeSpec> specs) {
+    return specs.stream().map(v -> mount(v.name(), v.mountPath(), v.readOnly())).toList();
+  }
+
+  private static Volume userVolume(VolumeSpec spec) {
+    VolumeBuilder volume = new VolumeBuilder().withName(spec.name());
+    String source = spec.source().orElse(null);
+    return switch (spec.kind()) {
+      case EMPTY_DIR ->
+          volume
+              .withNewEmptyDir()
+              .withSizeLimit(source == null ? null : new Quantity(source))
+              .endEmptyDir()
+              .build();
+      case CONFIG_MAP -> volume.withNewConfigMap().withName(source).endConfigMap().build();
+      case SECRET -> volume.withNewSecret().withSecretName(source).endSecret().build();
+      case PERSISTENT_VOLUME_CLAIM ->
+          volume
+              .withNewPersistentVolumeClaim()
+              .withClaimName(source)
+              .withReadOnly(spec.readOnly() ? Boolean.TRUE : null)
+              .endPersistentVolumeClaim()
+              .build();
+    };
   }
 
   /** A Spark container of {@code role} with the shared settings; callers add ports and probes. */

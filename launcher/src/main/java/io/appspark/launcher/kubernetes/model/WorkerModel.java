@@ -2,7 +2,6 @@ package io.appspark.launcher.kubernetes.model;
 
 import io.appspark.launcher.spec.ContainerMemory;
 import io.appspark.launcher.spec.KubernetesSpec.Toleration;
-import io.appspark.launcher.spec.KubernetesSpec.VolumeSpec;
 import io.appspark.launcher.spec.KubernetesSpec.WorkerPodSpec;
 import io.appspark.launcher.spec.WorkerPool;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,11 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +73,7 @@ final class WorkerModel {
     String cpu = extension.cpu().orElse(Integer.toString(pool.cores()));
     return SparkPods.container(ROLE, cluster.image(), SparkPods.resources(cpu, memoryLimitMib()))
         .withEnv(env())
-        .addAllToVolumeMounts(userMounts())
+        .addAllToVolumeMounts(SparkPods.userMounts(extension.volumes()))
         .addNewPort()
         .withName("rpc")
         .withContainerPort(Ports.WORKER_RPC)
@@ -125,36 +121,8 @@ final class WorkerModel {
   private List<Volume> volumes() {
     List<Volume> volumes =
         new ArrayList<>(SparkPods.volumes(cluster.names().config(), SparkPods.DAEMON_CONF_KEY));
-    extension.volumes().forEach(v -> volumes.add(volume(v)));
+    volumes.addAll(SparkPods.userVolumes(extension.volumes()));
     return volumes;
-  }
-
-  private List<VolumeMount> userMounts() {
-    return extension.volumes().stream()
-        .map(v -> SparkPods.mount(v.name(), v.mountPath(), v.readOnly()))
-        .toList();
-  }
-
-  private static Volume volume(VolumeSpec spec) {
-    VolumeBuilder volume = new VolumeBuilder().withName(spec.name());
-    String source = spec.source().orElse(null);
-    return switch (spec.kind()) {
-      case EMPTY_DIR ->
-          volume
-              .withNewEmptyDir()
-              .withSizeLimit(source == null ? null : new Quantity(source))
-              .endEmptyDir()
-              .build();
-      case CONFIG_MAP -> volume.withNewConfigMap().withName(source).endConfigMap().build();
-      case SECRET -> volume.withNewSecret().withSecretName(source).endSecret().build();
-      case PERSISTENT_VOLUME_CLAIM ->
-          volume
-              .withNewPersistentVolumeClaim()
-              .withClaimName(source)
-              .withReadOnly(spec.readOnly() ? Boolean.TRUE : null)
-              .endPersistentVolumeClaim()
-              .build();
-    };
   }
 
   private static io.fabric8.kubernetes.api.model.Toleration toleration(Toleration t) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -211,6 +212,74 @@ class ClusterModelTest {
     assertThat(c.getVolumeMounts())
         .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
         .contains("scratch:/scratch:null", "lookup:/lookup:true");
+  }
+
+  @Test
+  void aConnectServerWithoutPodSettingsHasOneCoreTwoGibibytesAndNoToken() {
+    PodSpec pod = connectPod(model("name: shop\nkubernetes: {connect: true}\n"));
+    Container c = pod.getContainers().get(0);
+
+    assertThat(c.getResources().getLimits())
+        .containsEntry("cpu", new Quantity("1"))
+        .containsEntry("memory", new Quantity("2048Mi"));
+    assertThat(env(c)).containsEntry("SPARK_DAEMON_MEMORY", "1344m");
+    assertThat(pod.getServiceAccountName()).isNull();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("spark-conf", "tmp", "work");
+  }
+
+  @Test
+  void theSpecSizesTheConnectServersPodAndGivesItAVaultLogin() {
+    ClusterModel model =
+        model(
+            """
+            name: shop
+            connect: {enabled: true}
+            kubernetes:
+              connect:
+                cpu: 300m
+                memory: 1536Mi
+                env: {VAULT_ADDR: "https://vault.example:8200", APPSPARK_VAULT_K8S_ROLE: shop}
+                volumes:
+                  - {name: vault-ca, mountPath: /etc/vault-ca, configMap: vault-ca, readOnly: true}
+                serviceAccount: shop-connect
+            """);
+    PodSpec pod = connectPod(model);
+    Container c = pod.getContainers().get(0);
+
+    assertThat(c.getResources().getLimits())
+        .isEqualTo(c.getResources().getRequests())
+        .containsEntry("cpu", new Quantity("300m"))
+        .containsEntry("memory", new Quantity("1536Mi"));
+    assertThat(env(c))
+        .as("the heap follows the limit: (1536 - 256) * 3/4")
+        .containsEntry("SPARK_DAEMON_MEMORY", ContainerMemory.daemonHeapMib(1536) + "m")
+        .containsEntry("SPARK_DAEMON_MEMORY", "960m")
+        .containsEntry("VAULT_ADDR", "https://vault.example:8200")
+        .containsEntry("APPSPARK_VAULT_K8S_ROLE", "shop");
+    assertThat(pod.getServiceAccountName()).isEqualTo("shop-connect");
+    assertThat(pod.getAutomountServiceAccountToken())
+        .as("a Kubernetes-auth login presents the pod's token")
+        .isTrue();
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("spark-conf", "tmp", "work", "vault-ca");
+    assertThat(pod.getVolumes().get(3).getConfigMap().getName()).isEqualTo("vault-ca");
+    assertThat(c.getVolumeMounts())
+        .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .contains("vault-ca:/etc/vault-ca:true");
+    assertThat(model.workerPod("a").getSpec().getAutomountServiceAccountToken())
+        .as("workers keep no token")
+        .isFalse();
+  }
+
+  @Test
+  void connectPodSettingsAloneDoNotStartAConnectServer() {
+    assertThat(model("name: shop\nkubernetes: {connect: {cpu: 300m}}\n").clusterObjects())
+        .extracting(o -> o.getMetadata().getName())
+        .doesNotContain("shop-spark-connect");
   }
 
   @Test
@@ -521,6 +590,10 @@ class ClusterModelTest {
         .filter(o -> o.getMetadata().getName().equals(name))
         .findFirst()
         .orElseThrow();
+  }
+
+  private static PodSpec connectPod(ClusterModel model) {
+    return find(model, Deployment.class, "shop-spark-connect").getSpec().getTemplate().getSpec();
   }
 
   private static Map<String, String> env(Container c) {
