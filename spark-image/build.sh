@@ -26,7 +26,7 @@ parent_watch_jar=$root/parent-watch/target/appspark-parent-watch.jar
 if [ ! -d "$spark_home/jars" ] || [ ! -f "$examples_jar" ] || [ ! -f "$autoscaler_dir/appspark-autoscaler.jar" ] ||
   [ ! -f "$parent_watch_jar" ]; then
   echo "build.sh: building the Spark runtime and the autoscaler with Maven ..." >&2
-  "$root/mvnw" -B -q -f "$root/pom.xml" -DskipTests package -pl spark-dist,examples,autoscaler,parent-watch -am >&2
+  (cd "$root" && ./mvnw -B -q -DskipTests package -pl spark-dist,examples,autoscaler,parent-watch -am) >&2
 fi
 for jar in "spark-core_$scala_version-$spark_version.jar" "hadoop-client-api-$hadoop_version.jar"; do
   [ -f "$spark_home/jars/$jar" ] ||
