@@ -64,7 +64,9 @@ final class SpecOptions {
     if (nameOverride.isEmpty() && file == null) {
       nameOverride = Optional.of(defaultName);
     }
-    return SpecReader.read(
-        text, source, new SpecOverrides(nameOverride, Optional.ofNullable(workers), connect));
+    SpecOverrides overrides =
+        new SpecOverrides(nameOverride, Optional.ofNullable(workers), connect);
+    // Without -f the defaults apply; an empty file given with -f is refused by the reader.
+    return file == null ? SpecReader.defaults(overrides) : SpecReader.read(text, source, overrides);
   }
 }

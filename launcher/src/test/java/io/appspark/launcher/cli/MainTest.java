@@ -163,6 +163,25 @@ class MainTest {
     assertThat(out()).contains("kind: \"ConfigMap\"", "name: \"shop-spec\"");
   }
 
+  @Test
+  void withoutASpecFileTheDefaultsApply() {
+    int exit =
+        Main.run(
+            context,
+            "render",
+            "-n",
+            "apps",
+            "--name",
+            "shop",
+            "--owner",
+            "deployment/shop",
+            "--owner-uid",
+            "u-1");
+
+    assertThat(exit).as(err()).isZero();
+    assertThat(out()).contains("kind: \"ConfigMap\"", "name: \"shop-spec\"");
+  }
+
   private static String[] withSpec(List<String> command, Path spec) {
     return Stream.concat(command.stream(), Stream.of("-f", spec.toString())).toArray(String[]::new);
   }
