@@ -145,7 +145,7 @@ def main():
             return 1
         checks(state)
     finally:
-        run([CONTROL_PLANE / "stop.sh", "--purge", state], os.environ, check=False)
+        run([CONTROL_PLANE / "stop.sh", state, "--purge"], os.environ, check=False)
     print(f"kubernetes: {sum(results)} of {len(results)} checks passed in "
           f"{time.monotonic() - started:.0f}s", file=sys.stderr)
     return 0 if all(results) else 1
