@@ -169,16 +169,11 @@ final class KubernetesSectionReader {
   }
 
   private Optional<String> serviceAccount(JsonNode node, String field) {
-    Optional<String> name = string(node, field);
-    name.filter(n -> !DNS_SUBDOMAIN.matcher(n).matches())
-        .ifPresent(
-            n ->
-                problem.accept(
-                    field,
-                    "must name a service account of the namespace (a DNS subdomain); got '"
-                        + n
-                        + "'"));
-    return name.filter(n -> DNS_SUBDOMAIN.matcher(n).matches());
+    return matching(
+        node,
+        field,
+        DNS_SUBDOMAIN,
+        "must name a service account of the namespace (a DNS subdomain)");
   }
 
   private WorkerPodSpec worker(JsonNode node) {
@@ -196,14 +191,16 @@ final class KubernetesSectionReader {
   }
 
   private Optional<String> cpu(JsonNode node, String field) {
-    Optional<String> cpu = string(node, field);
-    cpu.filter(c -> !CPU.matcher(c).matches())
-        .ifPresent(
-            c ->
-                problem.accept(
-                    field,
-                    "must be whole cores (1..999) or millicores (100m..999999m); got '" + c + "'"));
-    return cpu.filter(c -> CPU.matcher(c).matches());
+    return matching(node, field, CPU, "must be whole cores (1..999) or millicores (100m..999999m)");
+  }
+
+  /** The field's string if it matches {@code pattern}; else a problem saying {@code rule}. */
+  private Optional<String> matching(JsonNode node, String field, Pattern pattern, String rule) {
+    Optional<String> value = string(node, field);
+    value
+        .filter(v -> !pattern.matcher(v).matches())
+        .ifPresent(v -> problem.accept(field, rule + "; got '" + v + "'"));
+    return value.filter(v -> pattern.matcher(v).matches());
   }
 
   private Optional<Integer> memoryMib(JsonNode node, String field, int minMib, String why) {
