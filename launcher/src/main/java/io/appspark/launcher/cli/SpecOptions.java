@@ -46,27 +46,24 @@ final class SpecOptions {
   }
 
   ClusterSpec load(String defaultName) {
-    String text = "";
-    String source = "defaults";
-    if (file != null) {
-      source = file.toString();
-      try {
-        text = SpecText.read(file);
-      } catch (NoSuchFileException e) {
-        throw new LauncherException(ExitCode.USAGE, "--file: no such file: " + file);
-      } catch (IOException e) {
-        throw new LauncherException(
-            ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
-      }
+    if (file == null) {
+      // Without -f the defaults apply; an empty file given with -f is refused by the reader.
+      text = "";
+      return SpecReader.defaults(
+          overrides(Optional.ofNullable(name).or(() -> Optional.of(defaultName))));
     }
-    this.text = text;
-    Optional<String> nameOverride = Optional.ofNullable(name);
-    if (nameOverride.isEmpty() && file == null) {
-      nameOverride = Optional.of(defaultName);
+    try {
+      text = SpecText.read(file);
+    } catch (NoSuchFileException e) {
+      throw new LauncherException(ExitCode.USAGE, "--file: no such file: " + file);
+    } catch (IOException e) {
+      throw new LauncherException(
+          ExitCode.USAGE, "--file: cannot read " + file + ": " + e.getMessage());
     }
-    SpecOverrides overrides =
-        new SpecOverrides(nameOverride, Optional.ofNullable(workers), connect);
-    // Without -f the defaults apply; an empty file given with -f is refused by the reader.
-    return file == null ? SpecReader.defaults(overrides) : SpecReader.read(text, source, overrides);
+    return SpecReader.read(text, file.toString(), overrides(Optional.ofNullable(name)));
+  }
+
+  private SpecOverrides overrides(Optional<String> nameOverride) {
+    return new SpecOverrides(nameOverride, Optional.ofNullable(workers), connect);
   }
 }
