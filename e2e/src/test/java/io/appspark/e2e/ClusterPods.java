@@ -9,6 +9,7 @@ import io.appspark.launcher.it.Cli;
 import io.appspark.testing.kubernetes.ControlPlane;
 import io.appspark.testing.kubernetes.NamespaceAdmin;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -24,7 +26,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -91,6 +95,35 @@ final class ClusterPods {
   Cli teamCli(ControlPlane plane, Path dir) {
     return new Cli(
         dir, Map.of("KUBECONFIG", NamespaceAdmin.kubeconfig(plane, client, ns, dir).toString()));
+  }
+
+  /** Creates service accounts of these names in the namespace (no Role bound to them). */
+  void createServiceAccounts(List<String> names) {
+    for (String name : names) {
+      client
+          .serviceAccounts()
+          .inNamespace(ns)
+          .resource(
+              new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+  }
+
+  /**
+   * A ConfigMap {@code name} whose key {@code ca.pem} is the CA certificate pods trust Vault by.
+   */
+  void createCaConfigMap(String name, Path caPem) throws IOException {
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addToData("ca.pem", Files.readString(caPem))
+                .build())
+        .create();
   }
 
   /** {@code appspark up --kubernetes} of the cluster with this spec, owned by the app. */

@@ -12,10 +12,8 @@ import io.appspark.testing.kubernetes.TestNamespace;
 import io.appspark.testing.storage.S3Server;
 import io.appspark.testing.vault.VaultKubernetesAuth;
 import io.appspark.testing.vault.VaultServer;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,34 +90,15 @@ class NotebooksInAPodIT {
    * (an account of the app's: appspark creates none), with its CA in a ConfigMap.
    */
   @BeforeAll
-  void storageWithKeysOnlyVaultHolds() {
+  void storageWithKeysOnlyVaultHolds() throws IOException {
     s3 = S3Server.start(node.nodeIp(), accessKey, secretKey, List.of(BUCKET));
     vault = VaultServer.listeningOn(node.nodeIp());
     vault.putKv2(
         "secret", VAULT_SECRET, Map.of("s3AccessKey", accessKey, "s3SecretKey", secretKey));
     VaultKubernetesAuth.enable(vault, client, node.controlPlane(), ns)
         .allowRead(APP, ns, CONNECT_ACCOUNT, VAULT_SECRET);
-    client
-        .serviceAccounts()
-        .inNamespace(ns)
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(CONNECT_ACCOUNT)
-                .endMetadata()
-                .build())
-        .create();
-    client
-        .configMaps()
-        .inNamespace(ns)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(VAULT_CA)
-                .endMetadata()
-                .addToData("ca.pem", readString(vault.caCertificate()))
-                .build())
-        .create();
+    pods.createServiceAccounts(List.of(CONNECT_ACCOUNT));
+    pods.createCaConfigMap(VAULT_CA, vault.caCertificate());
   }
 
   @AfterAll

@@ -10,10 +10,8 @@ import io.appspark.testing.kubernetes.TestNamespace;
 import io.appspark.testing.storage.S3Server;
 import io.appspark.testing.vault.VaultKubernetesAuth;
 import io.appspark.testing.vault.VaultServer;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,25 +67,8 @@ class SecretsFromPodsIT {
         "secret", VAULT_SECRET, Map.of("s3AccessKey", accessKey, "s3SecretKey", secretKey));
     VaultKubernetesAuth auth = VaultKubernetesAuth.enable(vault, client, node.controlPlane(), ns);
     auth.allowRead(APP, ns, DRIVER_ACCOUNT, VAULT_SECRET);
-    for (String account : List.of(DRIVER_ACCOUNT, "stranger")) {
-      client
-          .serviceAccounts()
-          .inNamespace(ns)
-          .resource(
-              new ServiceAccountBuilder().withNewMetadata().withName(account).endMetadata().build())
-          .create();
-    }
-    client
-        .configMaps()
-        .inNamespace(ns)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(VAULT_CA)
-                .endMetadata()
-                .addToData("ca.pem", Files.readString(vault.caCertificate()))
-                .build())
-        .create();
+    pods.createServiceAccounts(List.of(DRIVER_ACCOUNT, "stranger"));
+    pods.createCaConfigMap(VAULT_CA, vault.caCertificate());
 
     AppDeployments.ensure(client, ns, APP, node.pauseImage());
     Path spec = dir.resolve("lake.yaml");
